@@ -1,0 +1,49 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# brkscope: `make` builds module/brkscope.ko for this machine's kernel;
+# `make demo` and `make check` set everything up and run it in test VMs.
+
+# The running kernel's headers if there are any, else the newest Debian
+# headers installed (a build host often runs another kernel than it targets).
+KVER ?= $(shell v=$$(uname -r); [ -d /lib/modules/$$v/build ] && echo $$v || \
+	ls -d /lib/modules/*/build 2>/dev/null | grep -v -- -rt- | \
+	sed 's|/lib/modules/||; s|/build||' | sort -V | tail -n 1)
+KDIR ?= /lib/modules/$(KVER)/build
+
+.PHONY: all module selftests clean install dkms-install check check-host \
+	demo setup style sparse
+
+all: module
+
+module:
+	@test -d "$(KDIR)" || { echo "no kernel headers at '$(KDIR)': run 'sudo make setup' or set KDIR=" >&2; exit 1; }
+	$(MAKE) -C $(KDIR) M=$(CURDIR) W=1 modules
+
+selftests:
+	$(MAKE) -C selftests
+
+setup:
+	bash scripts/setup.sh
+
+install: module
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
+	depmod -a $(KVER)
+
+dkms-install:
+	bash scripts/dkms.sh install
+
+sparse:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) C=2 modules
+
+style:
+	bash scripts/checkpatch.sh
+
+check:
+	bash scripts/check.sh
+
+demo:
+	bash scripts/demo.sh
+
+clean:
+	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null
+	rm -rf build

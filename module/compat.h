@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Everything brkscope assumes about kernel internals that are not ABI:
+ * probed symbol names, where their arguments sit, and how to tell the brk
+ * syscall from the ELF loader.  Each assumption names the kernel that set
+ * it; a kernel that breaks one belongs here and nowhere else.
+ */
+#ifndef _BRKSCOPE_COMPAT_H
+#define _BRKSCOPE_COMPAT_H
+
+#include <linux/version.h>
+#include <linux/ptrace.h>
+#include <linux/sched.h>
+#include <linux/compat.h>
+#include <asm/syscall.h>
+#include <asm/unistd.h>
+
+#ifndef CONFIG_X86_64
+#error "brkscope reads probe arguments the x86-64 way and is tested only there"
+#endif
+
+/*
+ * 6.1 switched do_brk_flags() to the maple tree: (mas, vma, addr, len,
+ * flags).  6.6 renamed mas to vmi but kept the order, and 6.12 still has it
+ * (static in mm/mmap.c; 6.13 moves it to mm/vma.c).  Before 6.1 it was
+ * (addr, len, flags, uf): not supported.
+ */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 1, 0)
+#error "brkscope needs Linux 6.1 or later (do_brk_flags argument order)"
+#endif
+
+#define BRKSCOPE_GROW_SYMBOL	"do_brk_flags"
+#define BRKSCOPE_GROW_ARG_ADDR	2
+#define BRKSCOPE_GROW_ARG_LEN	3
+
+/*
+ * SYSCALL_DEFINE1(brk, ...) emits __do_sys_brk(unsigned long brk), a plain
+ * static function on Debian's 6.1 and 6.12 (kallsyms: "t __do_sys_brk").
+ * Probing it rather than __x64_sys_brk keeps the argument a value, not a
+ * pt_regs pointer to chase.
+ */
+#define BRKSCOPE_SYSCALL_SYMBOL	"__do_sys_brk"
+#define BRKSCOPE_SYSCALL_ARG_BRK 0
+
+/* exit_mmap(struct mm_struct *mm): unchanged from 6.1 to 6.12. */
+#define BRKSCOPE_MM_EXIT_SYMBOL	"exit_mmap"
+#define BRKSCOPE_MM_EXIT_ARG_MM	0
+
+/**
+ * brkscope_in_brk_syscall() - is current inside brk(2)?
+ *
+ * do_brk_flags() has two callers: the brk syscall and vm_brk_flags(), which
+ * the ELF loader (and uselib) uses to map bss during exec.  Only the first is
+ * heap growth.  The syscall number saved on entry tells them apart without
+ * any per-task state; 32-bit tasks use the ia32 number and x32 tasks set
+ * __X32_SYSCALL_BIT.
+ *
+ * Return: true when the current system call is brk.
+ */
+static inline bool brkscope_in_brk_syscall(void)
+{
+	long nr = syscall_get_nr(current, task_pt_regs(current));
+
+#ifdef CONFIG_IA32_EMULATION
+	if (in_ia32_syscall())
+		return nr == __NR_ia32_brk;
+#endif
+	return (nr & ~__X32_SYSCALL_BIT) == __NR_brk;
+}
+
+#endif /* _BRKSCOPE_COMPAT_H */

@@ -1,0 +1,340 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * /sys/kernel/debug/brkscope/: processes, stats and pid.
+ *
+ * Addresses are read live from the mm at read time, never copied into a
+ * record, so a sub-page move of brk (which no probe on do_brk_flags sees)
+ * shows exactly.  An mm is only ever read through a reference taken with
+ * get_task_mm(); the mm pointer kept in a record is a key, not a reference.
+ */
+
+#include <linux/debugfs.h>
+#include <linux/fs.h>
+#include <linux/mm.h>
+#include <linux/pid.h>
+#include <linux/pid_namespace.h>
+#include <linux/sched/mm.h>
+#include <linux/sched/task.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/sort.h>
+#include <linux/threads.h>
+#include <linux/uaccess.h>
+
+#include "brkscope.h"
+
+static struct dentry *dir;
+
+/* The pid last written by anyone: what a later `cat pid` answers for. */
+static DEFINE_MUTEX(query_lock);
+static struct pid *query_pid;
+
+/* What one line of output says about one process. */
+struct heap_view {
+	pid_t pid;
+	char comm[TASK_COMM_LEN];
+	unsigned long start_brk;
+	unsigned long brk;
+	struct brkscope_counters c;
+};
+
+static void put_view_header(struct seq_file *m)
+{
+	seq_printf(m, "%-8s %-16s %-18s %-18s %-18s %-12s %-6s %-12s %-13s %-8s %-13s %s\n",
+		   "pid", "comm", "start_brk", "brk", "heap_end", "heap_bytes",
+		   "grows", "grown_bytes", "failed_grows", "shrinks",
+		   "shrunk_bytes", "peak_brk");
+}
+
+static void put_view_row(struct seq_file *m, const struct heap_view *v)
+{
+	seq_printf(m, "%-8d ", v->pid);
+	/* comm is the one free-form field: escape blanks to keep columns. */
+	seq_escape(m, v->comm, " \t\n\\");
+	seq_printf(m, "%*s 0x%-16lx 0x%-16lx 0x%-16lx %-12lu %-6llu %-12llu %-13llu %-8llu %-13llu 0x%lx\n",
+		   (int)(16 - min_t(size_t, strlen(v->comm), 16)), "",
+		   v->start_brk, v->brk, PAGE_ALIGN(v->brk),
+		   v->brk - v->start_brk, v->c.grows, v->c.grown_bytes,
+		   v->c.failed_grows, v->c.shrinks, v->c.shrunk_bytes,
+		   max(v->c.peak_brk, v->brk));
+}
+
+/*
+ * Fill @v from @task: pid in the reader's namespace, live addresses, and the
+ * counters of the task's mm if it has a record (@want_mm, if set, must be
+ * that mm: a record whose process has exec'd or died since is skipped).
+ * Returns 0, or -ESRCH when the task has no address space or is not visible.
+ */
+static int view_task(struct task_struct *task, const struct mm_struct *want_mm,
+		     struct heap_view *v)
+{
+	struct mm_struct *mm;
+	int ret = 0;
+
+	v->pid = task_tgid_nr_ns(task, task_active_pid_ns(current));
+	if (!v->pid)
+		return -ESRCH;
+	mm = get_task_mm(task);
+	if (!mm)
+		return -ESRCH;
+	if (want_mm && mm != want_mm) {
+		ret = -ESRCH;
+		goto out;
+	}
+	v->start_brk = READ_ONCE(mm->start_brk);
+	v->brk = READ_ONCE(mm->brk);
+	if (!want_mm)
+		brkscope_record_lookup(mm, &v->c);
+out:
+	mmput(mm);
+	return ret;
+}
+
+static struct task_struct *task_of_global_tgid(pid_t tgid)
+{
+	struct task_struct *task;
+
+	rcu_read_lock();
+	task = pid_task(find_pid_ns(tgid, &init_pid_ns), PIDTYPE_TGID);
+	if (task)
+		get_task_struct(task);
+	rcu_read_unlock();
+	return task;
+}
+
+static int cmp_view_pid(const void *a, const void *b)
+{
+	const struct heap_view *x = a, *y = b;
+
+	return (x->pid > y->pid) - (x->pid < y->pid);
+}
+
+static int processes_show(struct seq_file *m, void *unused)
+{
+	size_t cap = brkscope_records_in_use() + 64, n, i, shown = 0;
+	struct brkscope_row *rows;
+	struct heap_view *views;
+	int ret = 0;
+
+	cap = min_t(size_t, cap, brkscope_records_limit());
+	rows = kvmalloc_array(cap, sizeof(*rows), GFP_KERNEL);
+	views = kvmalloc_array(cap, sizeof(*views), GFP_KERNEL);
+	if (!rows || !views) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	n = brkscope_records_snapshot(rows, cap);
+	for (i = 0; i < n; i++) {
+		struct task_struct *task = task_of_global_tgid(rows[i].tgid);
+		struct heap_view *v = &views[shown];
+
+		if (!task)
+			continue;
+		if (!view_task(task, rows[i].mm, v)) {
+			memcpy(v->comm, rows[i].comm, sizeof(v->comm));
+			v->c = rows[i].c;
+			shown++;
+		}
+		put_task_struct(task);
+		cond_resched();
+	}
+	sort(views, shown, sizeof(*views), cmp_view_pid, NULL);
+	put_view_header(m);
+	for (i = 0; i < shown; i++)
+		put_view_row(m, &views[i]);
+out:
+	kvfree(views);
+	kvfree(rows);
+	return ret;
+}
+DEFINE_SHOW_ATTRIBUTE(processes);
+
+static int stats_show(struct seq_file *m, void *unused)
+{
+	struct brkscope_probe_stats st[BRKSCOPE_NR_PROBES];
+	u64 hits = 0, missed = 0;
+	int i;
+
+	brkscope_probes_stats(st);
+	for (i = 0; i < BRKSCOPE_NR_PROBES; i++) {
+		hits += st[i].hits;
+		missed += st[i].missed;
+	}
+	seq_printf(m, "%-20s %llu\n", "probe_hits", hits);
+	seq_printf(m, "%-20s %llu\n", "probe_missed", missed);
+	for (i = 0; i < BRKSCOPE_NR_PROBES; i++) {
+		seq_printf(m, "%s_hits%*s %llu\n", st[i].name,
+			   (int)(15 - strlen(st[i].name)), "", st[i].hits);
+		seq_printf(m, "%s_missed%*s %llu\n", st[i].name,
+			   (int)(13 - strlen(st[i].name)), "", st[i].missed);
+	}
+	seq_printf(m, "%-20s %llu\n", "loader_maps", brkscope_probes_loader_maps());
+	seq_printf(m, "%-20s %u\n", "records_in_use", brkscope_records_in_use());
+	seq_printf(m, "%-20s %u\n", "records_limit", brkscope_records_limit());
+	seq_printf(m, "%-20s %llu\n", "records_dropped", brkscope_records_dropped());
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(stats);
+
+/*
+ * The pid file.  Each open file remembers the pid written through it, so a
+ * process that writes and reads one descriptor gets its own answer even
+ * while others use the file; a plain `cat` gets the pid last written by
+ * anyone (`echo PID > pid; cat pid`).
+ */
+struct pid_file {
+	struct pid *pid;
+};
+
+static int pid_show(struct seq_file *m, void *unused)
+{
+	struct pid_file *pf = m->private;
+	struct task_struct *task;
+	struct heap_view v = {};
+	struct pid *pid;
+	int ret;
+
+	mutex_lock(&query_lock);
+	pid = get_pid(pf->pid ? pf->pid : query_pid);
+	mutex_unlock(&query_lock);
+	if (!pid)
+		return -ENODATA;	/* nothing written yet */
+
+	ret = -ESRCH;
+	task = get_pid_task(pid, PIDTYPE_PID);
+	if (!task)
+		goto out;
+	ret = view_task(task, NULL, &v);
+	get_task_comm(v.comm, task);
+	put_task_struct(task);
+	if (ret)
+		goto out;
+
+	seq_printf(m, "%-13s %d\n", "pid", v.pid);
+	seq_printf(m, "%-13s ", "comm");
+	seq_escape(m, v.comm, " \t\n\\");
+	seq_printf(m, "\n%-13s 0x%lx\n", "start_brk", v.start_brk);
+	seq_printf(m, "%-13s 0x%lx\n", "brk", v.brk);
+	seq_printf(m, "%-13s 0x%lx\n", "heap_end", PAGE_ALIGN(v.brk));
+	seq_printf(m, "%-13s %lu\n", "heap_bytes", v.brk - v.start_brk);
+	seq_printf(m, "%-13s %llu\n", "grows", v.c.grows);
+	seq_printf(m, "%-13s %llu\n", "grown_bytes", v.c.grown_bytes);
+	seq_printf(m, "%-13s %llu\n", "failed_grows", v.c.failed_grows);
+	seq_printf(m, "%-13s %llu\n", "shrinks", v.c.shrinks);
+	seq_printf(m, "%-13s %llu\n", "shrunk_bytes", v.c.shrunk_bytes);
+	seq_printf(m, "%-13s 0x%lx\n", "peak_brk", max(v.c.peak_brk, v.brk));
+	if (v.c.last_change_ns)
+		seq_printf(m, "%-13s %llu.%09llu\n", "last_change",
+			   v.c.last_change_ns / NSEC_PER_SEC,
+			   v.c.last_change_ns % NSEC_PER_SEC);
+	else
+		seq_printf(m, "%-13s never\n", "last_change");
+	seq_printf(m, "%-13s %s\n", "tracked", v.c.last_change_ns ? "yes" : "no");
+out:
+	put_pid(pid);
+	return ret;
+}
+
+static int pid_open(struct inode *inode, struct file *file)
+{
+	struct pid_file *pf = kzalloc(sizeof(*pf), GFP_KERNEL);
+	int ret;
+
+	if (!pf)
+		return -ENOMEM;
+	ret = single_open(file, pid_show, pf);
+	if (ret)
+		kfree(pf);
+	return ret;
+}
+
+static int pid_release(struct inode *inode, struct file *file)
+{
+	struct pid_file *pf = ((struct seq_file *)file->private_data)->private;
+
+	put_pid(pf->pid);
+	kfree(pf);
+	return single_release(inode, file);
+}
+
+/*
+ * Parse one decimal pid, as a whole write: "1234" or "1234\n" and nothing
+ * else.  kstrtoint() accepts exactly one trailing newline; the length checks
+ * catch what it cannot see (an embedded NUL, text past our buffer).
+ */
+static int parse_pid(const char __user *ubuf, size_t count, int *nr)
+{
+	char buf[32];
+
+	if (count == 0 || count >= sizeof(buf))
+		return -EINVAL;
+	if (copy_from_user(buf, ubuf, count))
+		return -EFAULT;
+	buf[count] = '\0';
+	if (strlen(buf) != count || kstrtoint(buf, 10, nr))
+		return -EINVAL;
+	if (*nr <= 0 || *nr > PID_MAX_LIMIT)
+		return -EINVAL;
+	return 0;
+}
+
+static ssize_t pid_write(struct file *file, const char __user *ubuf,
+			 size_t count, loff_t *ppos)
+{
+	struct pid_file *pf = ((struct seq_file *)file->private_data)->private;
+	struct task_struct *task;
+	struct mm_struct *mm = NULL;
+	struct pid *pid;
+	int nr, ret;
+
+	ret = parse_pid(ubuf, count, &nr);
+	if (ret)
+		return ret;
+	pid = find_get_pid(nr);		/* in the writer's pid namespace */
+	task = get_pid_task(pid, PIDTYPE_PID);
+	if (task) {
+		mm = get_task_mm(task);
+		put_task_struct(task);
+	}
+	if (!mm) {			/* gone, or a kernel thread: no heap */
+		put_pid(pid);
+		return -ESRCH;
+	}
+	mmput(mm);
+
+	mutex_lock(&query_lock);
+	put_pid(pf->pid);
+	pf->pid = get_pid(pid);
+	put_pid(query_pid);
+	query_pid = pid;
+	mutex_unlock(&query_lock);
+	return count;
+}
+
+static const struct file_operations pid_fops = {
+	.owner		= THIS_MODULE,
+	.open		= pid_open,
+	.read		= seq_read,
+	.write		= pid_write,
+	.llseek		= seq_lseek,
+	.release	= pid_release,
+};
+
+void brkscope_debugfs_init(void)
+{
+	/* debugfs failures are not fatal and its API says not to check. */
+	dir = debugfs_create_dir("brkscope", NULL);
+	debugfs_create_file("processes", 0400, dir, NULL, &processes_fops);
+	debugfs_create_file("stats", 0400, dir, NULL, &stats_fops);
+	debugfs_create_file("pid", 0600, dir, NULL, &pid_fops);
+}
+
+/* Waits for readers inside our file operations before returning. */
+void brkscope_debugfs_exit(void)
+{
+	debugfs_remove_recursive(dir);
+	mutex_lock(&query_lock);
+	put_pid(query_pid);
+	query_pid = NULL;
+	mutex_unlock(&query_lock);
+}

@@ -1,0 +1,61 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * brkscope: where each process's heap starts, where its break is now, and
+ * how it got there, from probes on do_brk_flags() and brk(2).
+ */
+
+#include <linux/kernel.h>
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+
+#include "brkscope.h"
+
+static unsigned int max_records = 8192;
+module_param(max_records, uint, 0444);
+MODULE_PARM_DESC(max_records,
+		 "Processes tracked at once; events of others are dropped and counted (default 8192)");
+
+static unsigned int maxactive = 256;
+module_param(maxactive, uint, 0444);
+MODULE_PARM_DESC(maxactive,
+		 "brk calls that may sleep inside a probed function at once; more are missed and counted (default 256)");
+
+static int __init brkscope_init(void)
+{
+	int ret;
+
+	if (max_records < 1 || max_records > (1U << 22)) {
+		pr_err("max_records=%u is out of range 1..%u\n",
+		       max_records, 1U << 22);
+		return -EINVAL;
+	}
+	if (maxactive < 1 || maxactive > 4096) {
+		pr_err("maxactive=%u is out of range 1..4096\n", maxactive);
+		return -EINVAL;
+	}
+	ret = brkscope_records_init(max_records);
+	if (ret)
+		return ret;
+	ret = brkscope_probes_init(maxactive);
+	if (ret) {
+		brkscope_records_exit();
+		return ret;
+	}
+	brkscope_debugfs_init();
+	return 0;
+}
+
+static void __exit brkscope_exit(void)
+{
+	brkscope_debugfs_exit();
+	brkscope_probes_exit();
+	brkscope_records_exit();
+}
+
+module_init(brkscope_init);
+module_exit(brkscope_exit);
+
+MODULE_LICENSE("GPL");
+MODULE_AUTHOR("The brkscope developers");
+MODULE_DESCRIPTION("Per-process heap (brk) growth observed through kprobes");
+MODULE_VERSION(BRKSCOPE_VERSION);

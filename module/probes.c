@@ -1,0 +1,222 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The three probes and what each one can see.
+ *
+ * do_brk_flags (kretprobe): the page-aligned growth (addr, len) on entry and
+ *	whether it happened on return.  Its return runs with mmap_lock held
+ *	for writing, so grows of one mm are counted in order, even when many
+ *	threads call brk(2) at once.
+ * __do_sys_brk (kretprobe): the requested brk on entry, the resulting brk on
+ *	return.  Shrinks, failed growth and sub-page moves never reach
+ *	do_brk_flags, and mm->brk is written only after it returns, so this
+ *	is the only place they show.  brk(0), the "where is my heap?" query,
+ *	is by far the most common call and changes nothing: its entry handler
+ *	declines the return probe, which is the expensive half.
+ * exit_mmap (kprobe): the mm is being torn down; its record goes.
+ */
+
+#include <linux/kprobes.h>
+#include <linux/mm.h>
+#include <linux/percpu.h>
+#include <linux/sched.h>
+
+#include "brkscope.h"
+#include "compat.h"
+
+struct brkscope_hits {
+	u64 grow;
+	u64 syscall;
+	u64 mm_exit;
+	u64 loader;
+};
+
+static DEFINE_PER_CPU(struct brkscope_hits, hits);
+
+struct grow_data {
+	unsigned long len;
+	bool from_brk;
+};
+
+struct syscall_data {
+	unsigned long req;
+	unsigned long old;
+};
+
+static int grow_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct grow_data *d = (struct grow_data *)ri->data;
+
+	this_cpu_inc(hits.grow);
+	d->len = regs_get_kernel_argument(regs, BRKSCOPE_GROW_ARG_LEN);
+	d->from_brk = brkscope_in_brk_syscall();
+	if (!d->from_brk)
+		this_cpu_inc(hits.loader);
+	return d->from_brk ? 0 : 1;	/* the loader's bss maps are not heap */
+}
+
+static int grow_return(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct grow_data *d = (struct grow_data *)ri->data;
+
+	/* A failure here also fails brk(2), which counts it once, there. */
+	if (regs_return_value(regs) == 0)
+		brkscope_record_event(current->mm, BRKSCOPE_GROW, d->len, 0);
+	return 0;
+}
+
+static int syscall_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct syscall_data *d = (struct syscall_data *)ri->data;
+
+	this_cpu_inc(hits.syscall);
+	d->req = regs_get_kernel_argument(regs, BRKSCOPE_SYSCALL_ARG_BRK);
+	if (!d->req)
+		return 1;
+	/*
+	 * Read before brk(2) takes mmap_lock: exact unless another thread of
+	 * the process moves brk at the same moment (Documentation/design.rst).
+	 */
+	d->old = READ_ONCE(current->mm->brk);
+	return 0;
+}
+
+static int syscall_return(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct syscall_data *d = (struct syscall_data *)ri->data;
+	unsigned long ret = regs_return_value(regs);
+	struct mm_struct *mm = current->mm;
+
+	if (IS_ERR_VALUE(ret))		/* -EINTR: killed waiting for the lock */
+		return 0;
+	if (ret != d->req) {		/* failure returns the original brk */
+		if (d->req > ret)
+			brkscope_record_event(mm, BRKSCOPE_GROW_FAILED, 0, 0);
+		return 0;
+	}
+	if (PAGE_ALIGN(ret) < PAGE_ALIGN(d->old))
+		brkscope_record_event(mm, BRKSCOPE_SHRINK,
+				      PAGE_ALIGN(d->old) - PAGE_ALIGN(ret), 0);
+	brkscope_record_event(mm, BRKSCOPE_MOVED, 0, ret);
+	return 0;
+}
+
+static int mm_exit_pre(struct kprobe *p, struct pt_regs *regs)
+{
+	this_cpu_inc(hits.mm_exit);
+	brkscope_record_forget((struct mm_struct *)
+			       regs_get_kernel_argument(regs, BRKSCOPE_MM_EXIT_ARG_MM));
+	return 0;
+}
+
+static struct kretprobe grow_probe = {
+	.kp.symbol_name	= BRKSCOPE_GROW_SYMBOL,
+	.entry_handler	= grow_entry,
+	.handler	= grow_return,
+	.data_size	= sizeof(struct grow_data),
+};
+
+static struct kretprobe syscall_probe = {
+	.kp.symbol_name	= BRKSCOPE_SYSCALL_SYMBOL,
+	.entry_handler	= syscall_entry,
+	.handler	= syscall_return,
+	.data_size	= sizeof(struct syscall_data),
+};
+
+static struct kprobe mm_exit_probe = {
+	.symbol_name	= BRKSCOPE_MM_EXIT_SYMBOL,
+	.pre_handler	= mm_exit_pre,
+};
+
+/**
+ * brkscope_probes_init() - register the probes, teardown first
+ * @maxactive: return-probe instances per kretprobe (calls in flight at once)
+ *
+ * exit_mmap goes first so that no record can be created for an mm whose
+ * teardown would go unseen.  A missing symbol (inlined or renamed on this
+ * kernel) fails the load with a message that names it.
+ *
+ * Return: 0 or the first registration error.
+ */
+int brkscope_probes_init(unsigned int maxactive)
+{
+	int ret;
+
+	ret = register_kprobe(&mm_exit_probe);
+	if (ret) {
+		pr_err("cannot probe %s (%d): is it inlined on this kernel?\n",
+		       mm_exit_probe.symbol_name, ret);
+		return ret;
+	}
+	grow_probe.maxactive = maxactive;
+	ret = register_kretprobe(&grow_probe);
+	if (ret) {
+		pr_err("cannot probe %s (%d): is it inlined on this kernel?\n",
+		       grow_probe.kp.symbol_name, ret);
+		goto out_mm_exit;
+	}
+	syscall_probe.maxactive = maxactive;
+	ret = register_kretprobe(&syscall_probe);
+	if (ret) {
+		pr_err("cannot probe %s (%d): is it inlined on this kernel?\n",
+		       syscall_probe.kp.symbol_name, ret);
+		goto out_grow;
+	}
+	return 0;
+
+out_grow:
+	unregister_kretprobe(&grow_probe);
+out_mm_exit:
+	unregister_kprobe(&mm_exit_probe);
+	return ret;
+}
+
+/*
+ * Unregistering waits for handlers running on other CPUs, and return probes
+ * still pending on sleeping tasks are disarmed: nothing of ours runs after.
+ * exit_mmap goes last so that no record outlives its mm unseen.
+ */
+void brkscope_probes_exit(void)
+{
+	unregister_kretprobe(&syscall_probe);
+	unregister_kretprobe(&grow_probe);
+	unregister_kprobe(&mm_exit_probe);
+}
+
+static u64 sum_hits(size_t offset)
+{
+	u64 sum = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		sum += *(u64 *)((char *)per_cpu_ptr(&hits, cpu) + offset);
+	return sum;
+}
+
+/**
+ * brkscope_probes_stats() - hits and misses of each probe
+ * @st: filled in the order do_brk_flags, brk syscall, exit_mmap
+ */
+void brkscope_probes_stats(struct brkscope_probe_stats st[BRKSCOPE_NR_PROBES])
+{
+	st[0] = (struct brkscope_probe_stats){
+		.name	= "do_brk_flags",
+		.hits	= sum_hits(offsetof(struct brkscope_hits, grow)),
+		.missed	= grow_probe.nmissed + grow_probe.kp.nmissed,
+	};
+	st[1] = (struct brkscope_probe_stats){
+		.name	= "brk_syscall",
+		.hits	= sum_hits(offsetof(struct brkscope_hits, syscall)),
+		.missed	= syscall_probe.nmissed + syscall_probe.kp.nmissed,
+	};
+	st[2] = (struct brkscope_probe_stats){
+		.name	= "exit_mmap",
+		.hits	= sum_hits(offsetof(struct brkscope_hits, mm_exit)),
+		.missed	= mm_exit_probe.nmissed,
+	};
+}
+
+/* do_brk_flags() calls made by the ELF loader, not by brk(2). */
+u64 brkscope_probes_loader_maps(void)
+{
+	return sum_hits(offsetof(struct brkscope_hits, loader));
+}

@@ -1,0 +1,275 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Per-mm records: a fixed pool allocated at load time and a hash table keyed
+ * by the mm_struct pointer.
+ *
+ * Probe handlers run with preemption disabled, and on PREEMPT_RT neither a
+ * spinlock_t nor the slab allocator may be used there.  So records come from
+ * a pool sized by the max_records parameter, and every lock is a raw
+ * spinlock held for a few dozen instructions.  A record never leaves its
+ * bucket lock's protection: readers copy it out (brkscope_row) and work on
+ * the copy, so a record can go back to the pool the moment it is unhashed.
+ */
+
+#include <linux/hash.h>
+#include <linux/list.h>
+#include <linux/mm.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <linux/string.h>
+#include <linux/timekeeping.h>
+
+#include "brkscope.h"
+
+#define BRKSCOPE_HASH_BITS 10
+
+struct brkscope_record {
+	struct hlist_node node;
+	const struct mm_struct *mm;
+	pid_t tgid;
+	char comm[TASK_COMM_LEN];
+	struct brkscope_counters c;
+};
+
+struct brkscope_bucket {
+	raw_spinlock_t lock;
+	struct hlist_head head;
+};
+
+static struct brkscope_bucket buckets[1 << BRKSCOPE_HASH_BITS];
+
+/* The pool: free records are chained through ->node. */
+static struct brkscope_record *pool;
+static HLIST_HEAD(pool_free);
+static DEFINE_RAW_SPINLOCK(pool_lock);
+static unsigned int pool_size;
+static unsigned int pool_used;
+static atomic64_t dropped = ATOMIC64_INIT(0);
+
+static struct brkscope_bucket *bucket_of(const struct mm_struct *mm)
+{
+	return &buckets[hash_ptr(mm, BRKSCOPE_HASH_BITS)];
+}
+
+/* Called with the bucket locked. */
+static struct brkscope_record *find(struct brkscope_bucket *b,
+				    const struct mm_struct *mm)
+{
+	struct brkscope_record *rec;
+
+	hlist_for_each_entry(rec, &b->head, node)
+		if (rec->mm == mm)
+			return rec;
+	return NULL;
+}
+
+static struct brkscope_record *pool_get(void)
+{
+	struct brkscope_record *rec = NULL;
+
+	raw_spin_lock(&pool_lock);
+	if (!hlist_empty(&pool_free)) {
+		rec = hlist_entry(pool_free.first, struct brkscope_record, node);
+		hlist_del(&rec->node);
+		pool_used++;
+	}
+	raw_spin_unlock(&pool_lock);
+	return rec;
+}
+
+static void pool_put(struct brkscope_record *rec)
+{
+	raw_spin_lock(&pool_lock);
+	hlist_add_head(&rec->node, &pool_free);
+	pool_used--;
+	raw_spin_unlock(&pool_lock);
+}
+
+/**
+ * brkscope_records_init() - allocate the pool and empty the table
+ * @limit: how many mms can be tracked at once
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int brkscope_records_init(unsigned int limit)
+{
+	unsigned int i;
+
+	pool = kvcalloc(limit, sizeof(*pool), GFP_KERNEL);
+	if (!pool)
+		return -ENOMEM;
+	pool_size = limit;
+	for (i = 0; i < limit; i++)
+		hlist_add_head(&pool[i].node, &pool_free);
+	for (i = 0; i < ARRAY_SIZE(buckets); i++) {
+		raw_spin_lock_init(&buckets[i].lock);
+		INIT_HLIST_HEAD(&buckets[i].head);
+	}
+	return 0;
+}
+
+/* Only after the probes are gone: nothing can reach the table any more. */
+void brkscope_records_exit(void)
+{
+	kvfree(pool);
+	pool = NULL;
+}
+
+static void apply(struct brkscope_record *rec, enum brkscope_event_kind kind,
+		  unsigned long bytes, unsigned long brk)
+{
+	struct brkscope_counters *c = &rec->c;
+
+	switch (kind) {
+	case BRKSCOPE_GROW:
+		c->grows++;
+		c->grown_bytes += bytes;
+		break;
+	case BRKSCOPE_GROW_FAILED:
+		c->failed_grows++;
+		break;
+	case BRKSCOPE_SHRINK:
+		c->shrinks++;
+		c->shrunk_bytes += bytes;
+		break;
+	case BRKSCOPE_MOVED:
+		if (brk > c->peak_brk)
+			c->peak_brk = brk;
+		return;	/* a move alone is not a counted change */
+	}
+	c->last_change_ns = ktime_get_boottime_ns();
+	rec->tgid = current->tgid;
+	/* comm may change under us (prctl): a torn name is only cosmetic. */
+	memcpy(rec->comm, current->comm, sizeof(rec->comm));
+	rec->comm[sizeof(rec->comm) - 1] = '\0';
+}
+
+/**
+ * brkscope_record_event() - account one observed event to @mm's record
+ * @mm:    the address space, current->mm of the probed task
+ * @kind:  what happened
+ * @bytes: page-aligned size for grows and shrinks
+ * @brk:   the brk returned, for BRKSCOPE_MOVED
+ *
+ * Creates the record on the first counted event; a move alone only updates
+ * an existing record.  When the pool is empty the event is dropped and
+ * counted.  Safe in probe context: never sleeps, never allocates.
+ */
+void brkscope_record_event(const struct mm_struct *mm,
+			   enum brkscope_event_kind kind,
+			   unsigned long bytes, unsigned long brk)
+{
+	struct brkscope_bucket *b = bucket_of(mm);
+	struct brkscope_record *rec;
+
+	raw_spin_lock(&b->lock);
+	rec = find(b, mm);
+	if (!rec && kind != BRKSCOPE_MOVED) {
+		rec = pool_get();
+		if (!rec) {
+			atomic64_inc(&dropped);
+			goto out;
+		}
+		memset(rec, 0, sizeof(*rec));
+		rec->mm = mm;
+		hlist_add_head(&rec->node, &b->head);
+	}
+	if (rec)
+		apply(rec, kind, bytes, brk);
+out:
+	raw_spin_unlock(&b->lock);
+}
+
+/**
+ * brkscope_record_forget() - drop @mm's record as its address space dies
+ * @mm: the mm entering exit_mmap()
+ *
+ * After this, the mm pointer may be freed and reused: a new mm at the same
+ * address starts with no history.
+ */
+void brkscope_record_forget(const struct mm_struct *mm)
+{
+	struct brkscope_bucket *b = bucket_of(mm);
+	struct brkscope_record *rec;
+
+	raw_spin_lock(&b->lock);
+	rec = find(b, mm);
+	if (rec)
+		hlist_del(&rec->node);
+	raw_spin_unlock(&b->lock);
+	if (rec)
+		pool_put(rec);
+}
+
+/**
+ * brkscope_record_lookup() - copy @mm's counters
+ * @mm:  the address space (the caller holds a reference)
+ * @out: where to copy them; zeroed when @mm has no record
+ *
+ * Return: true if @mm has a record.
+ */
+bool brkscope_record_lookup(const struct mm_struct *mm,
+			    struct brkscope_counters *out)
+{
+	struct brkscope_bucket *b = bucket_of(mm);
+	struct brkscope_record *rec;
+
+	raw_spin_lock(&b->lock);
+	rec = find(b, mm);
+	if (rec)
+		*out = rec->c;
+	else
+		memset(out, 0, sizeof(*out));
+	raw_spin_unlock(&b->lock);
+	return rec;
+}
+
+/**
+ * brkscope_records_snapshot() - copy up to @max records into @rows
+ * @rows: destination
+ * @max:  its capacity
+ *
+ * Each bucket is copied under its own lock, so the result is consistent per
+ * record, not across the table: a record created or freed during the walk
+ * may or may not appear.
+ *
+ * Return: the number of rows written.
+ */
+size_t brkscope_records_snapshot(struct brkscope_row *rows, size_t max)
+{
+	struct brkscope_record *rec;
+	size_t n = 0;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(buckets) && n < max; i++) {
+		raw_spin_lock(&buckets[i].lock);
+		hlist_for_each_entry(rec, &buckets[i].head, node) {
+			if (n == max)
+				break;
+			rows[n].mm = rec->mm;
+			rows[n].tgid = rec->tgid;
+			memcpy(rows[n].comm, rec->comm, sizeof(rows[n].comm));
+			rows[n].c = rec->c;
+			n++;
+		}
+		raw_spin_unlock(&buckets[i].lock);
+		cond_resched();
+	}
+	return n;
+}
+
+unsigned int brkscope_records_in_use(void)
+{
+	return READ_ONCE(pool_used);
+}
+
+unsigned int brkscope_records_limit(void)
+{
+	return pool_size;
+}
+
+u64 brkscope_records_dropped(void)
+{
+	return atomic64_read(&dropped);
+}

@@ -1,0 +1,50 @@
+#!/bin/bash
+# dkms for brkscope.
+#   dkms.sh install      add, build and install for the running kernel (root)
+#   dkms.sh test KVER    add and build for KVER in a private dkms tree under
+#                        build/dkms: proves dkms.conf works, changes nothing
+#                        on the system and loads nothing
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+version=$(cat "$top/VERSION")
+conf_version=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"$/\1/p' "$top/dkms.conf")
+if [ "$version" != "$conf_version" ]; then
+	echo "dkms.sh: dkms.conf says $conf_version, VERSION says $version" >&2
+	exit 1
+fi
+
+# copy_source DIR: the files dkms needs, nothing built.
+copy_source() {
+	rm -rf "$1" && mkdir -p "$1"
+	cp -a "$top/Kbuild" "$top/VERSION" "$top/dkms.conf" "$1/"
+	mkdir "$1/module"
+	cp -a "$top"/module/*.[ch] "$top/module/Kbuild" "$1/module/"
+	[ ! -d "$top/module/uapi" ] || cp -a "$top/module/uapi" "$1/module/"
+}
+
+case "${1:-}" in
+install)
+	copy_source "/usr/src/brkscope-$version"
+	dkms remove -m brkscope -v "$version" --all >/dev/null 2>&1 || true
+	dkms add -m brkscope -v "$version"
+	dkms install -m brkscope -v "$version"
+	;;
+test)
+	kver=${2:?usage: dkms.sh test KVER}
+	d=$build/dkms
+	rm -rf "$d" && mkdir -p "$d/tree"
+	copy_source "$d/src/brkscope-$version"
+	opts=(--sourcetree "$d/src" --dkmstree "$d/tree" -m brkscope -v "$version")
+	dkms add "${opts[@]}" >/dev/null
+	if ! dkms build "${opts[@]}" -k "$kver"; then
+		cat "$d/tree/brkscope/$version/build/make.log" 2>/dev/null || true
+		exit 1
+	fi
+	find "$d/tree/brkscope/$version/$kver" -name brkscope.ko | grep -q .
+	;;
+*)
+	echo "usage: dkms.sh install | test KVER" >&2
+	exit 2
+	;;
+esac

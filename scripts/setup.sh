@@ -1,0 +1,57 @@
+#!/bin/bash
+# Install what building and testing brkscope needs, on Debian 12, as root.
+# Idempotent: packages already present are left alone, so a second run costs
+# one dpkg query.  The 6.12 kernel has no meta-package on bookworm: the
+# newest linux-image-6.12.*+deb12-amd64 the archive offers is chosen here.
+set -euo pipefail
+
+want=(gcc make libc6-dev bc flex bison kmod cpio xz-utils gzip
+      busybox-static qemu-system-x86 util-linux strace sparse dkms
+      libmnl-dev pkg-config linux-image-amd64 linux-headers-amd64
+      linux-source-6.1)
+
+missing() {
+	local p
+	for p in "$@"; do
+		dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null |
+			grep -q '^install ok installed$' || echo "$p"
+	done
+}
+
+newest_612() {
+	apt-cache search --names-only '^linux-image-6\.12\.[0-9]+\+deb12-amd64$' |
+		awk '{print $1}' | sed 's/^linux-image-//' | sort -V | tail -n 1
+}
+
+# Say what is wrong before apt-get does, in words a newcomer can act on.
+if [ "$(id -u)" -ne 0 ]; then
+	todo=$(missing "${want[@]}")
+	if [ -n "$todo" ]; then
+		echo "setup: missing packages: $todo" >&2
+		echo "setup: run as root (sudo make ...) so they can be installed" >&2
+		exit 1
+	fi
+	exit 0
+fi
+
+export DEBIAN_FRONTEND=noninteractive
+stamp=/var/lib/apt/periodic/brkscope-update-stamp
+if [ ! -e "$stamp" ] || [ -n "$(find "$stamp" -mmin +1440)" ]; then
+	apt-get update -qq
+	mkdir -p "$(dirname "$stamp")" && touch "$stamp"
+fi
+
+v612=$( (ls -d /lib/modules/6.12.*+deb12-amd64 2>/dev/null || true) | sort -V | tail -n 1 | xargs -r basename)
+[ -n "$v612" ] || v612=$(newest_612)
+if [ -z "$v612" ]; then
+	echo "setup: no linux-image-6.12.*+deb12-amd64 in the apt sources" >&2
+	exit 1
+fi
+want+=("linux-image-$v612" "linux-headers-$v612")
+
+todo=$(missing "${want[@]}")
+if [ -n "$todo" ]; then
+	echo "setup: installing: $todo"
+	# shellcheck disable=SC2086
+	apt-get install -y -qq --no-install-recommends $todo >/dev/null
+fi
