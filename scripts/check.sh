@@ -1,0 +1,94 @@
+#!/bin/bash
+# make check: set up, build, then run every test, on the host where no
+# module needs loading and in one QEMU guest per test kernel where one does.
+# Prints TAP and a closing "N passed, N failed, N skipped"; exits non-zero
+# on any failure, kernel splat or hung guest.
+set -uo pipefail
+. "$(dirname "$0")/lib.sh"
+cd "$top"
+
+bash scripts/setup.sh || exit 1
+
+n=0 passed=0 failed=0 skipped=0
+log=$build/check && rm -rf "$log" && mkdir -p "$log"
+
+# tap NAME STATUS [LOGFILE]: one result; on failure the log's tail follows.
+tap() {
+	n=$((n + 1))
+	case $2 in
+	ok)	passed=$((passed + 1)); echo "ok $n - $1" ;;
+	skip)	skipped=$((skipped + 1)); echo "ok $n - $1 # SKIP" ;;
+	*)	failed=$((failed + 1)); echo "not ok $n - $1"
+		[ -z "${3:-}" ] || tail -n 40 "$3" | sed 's/^/#   /' ;;
+	esac
+}
+
+# run NAME CMD...: a host-side test, passing when CMD exits 0 and prints
+# nothing (a compiler or checker that speaks has found something).
+run() {
+	local name=$1 out
+	shift
+	out=$log/$(echo "$name" | tr -c 'a-zA-Z0-9.\n' '_').log
+	if "$@" >"$out" 2>&1 && [ ! -s "$out" ]; then
+		tap "$name" ok
+	else
+		tap "$name" fail "$out"
+	fi
+}
+
+mapfile -t kernels < <(test_kernels)
+echo "TAP version 13"
+echo "# test kernels: ${kernels[*]}"
+[ ${#kernels[@]} -eq 2 ] || tap "both test kernels (6.1, 6.12) are installed" fail
+
+for k in "${kernels[@]}"; do
+	run "$k: module builds with W=1 and sparse (C=2), no diagnostics" build_module "$k" C=2
+	run "$k: dkms builds the module from dkms.conf" sh -c "bash scripts/dkms.sh test '$k' >/dev/null"
+done
+run "checkpatch: no errors in module/" sh -c 'bash scripts/checkpatch.sh >/dev/null'
+run "selftests build with -Werror" make -s -C selftests
+
+# guest_tap KVER FILE: the guest's TAP lines, renumbered into ours.  Each
+# "ok"/"not ok" line is one result; anything else is kept as a comment.
+guest_tap() {
+	local line name
+	while IFS= read -r line; do
+		case $line in
+		"ok "*"# SKIP"*)
+			name=${line#ok }; name=${name#* }; tap "$1: ${name# }" skip ;;
+		"ok "*)
+			name=${line#ok }; name=${name#* }; tap "$1: ${name# }" ok ;;
+		"not ok "*)
+			name=${line#not ok }; name=${name#* }; tap "$1: ${name# }" fail ;;
+		*)	echo "# $line" ;;
+		esac
+	done <"$2"
+}
+
+for k in "${kernels[@]}"; do
+	ko=$build/kmod/$k/module/brkscope.ko
+	out=$build/vm/check-$k
+	if [ ! -f "$ko" ]; then
+		tap "$k: guest tests (no module was built)" fail
+		continue
+	fi
+	VM_TIMEOUT=${VM_TIMEOUT:-420} bash scripts/vm-run.sh --kernel "$k" --out "$out" -- \
+		sh scripts/guest-check.sh "$ko" "$build/selftests" >"$log/vm-$k.log" 2>&1
+	rc=$?
+	if [ -f "$out/output" ]; then
+		guest_tap "$k" "$out/output"
+	fi
+	case $rc in
+	124)	tap "$k: guest finished within ${VM_TIMEOUT:-420} s" fail "$log/vm-$k.log" ;;
+	125)	tap "$k: guest ran the tests" fail "$out/console.log" ;;
+	esac
+	if bash scripts/splat-scan.sh "$out/dmesg" "$out/console.log" >"$log/splat-$k.log" 2>&1; then
+		tap "$k: no kernel splat in the guest's log" ok
+	else
+		tap "$k: no kernel splat in the guest's log" fail "$log/splat-$k.log"
+	fi
+done
+
+echo "1..$n"
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,103 @@
+#!/bin/bash
+# Run a command as root inside a throw-away QEMU guest booting a Debian
+# kernel, with the host's root filesystem shared read-only, so the module
+# can be loaded and tested on kernels the host itself cannot load it into.
+#
+#   scripts/vm-run.sh [--kernel VER] [--out DIR] [--timeout SECS] [--mem MB] -- CMD [ARGS...]
+#
+# CMD runs in the project root.  Its output, exit status and the guest's
+# dmesg land in DIR (default build/vm/VER).  Exit status: CMD's, or 1 if the
+# kernel logged a splat, 124 on timeout, 125 if the guest gave no result.
+# Env: VM_TIMEOUT (default 300), BRKSCOPE_KVM=1 to use KVM (it hangs on some
+# hosts, so TCG is the default), QEMU_EXTRA (appended to QEMU's arguments).
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+die() { echo "vm-run: $*" >&2; exit 2; }
+usage() { die "usage: $0 [--kernel VER] [--out DIR] [--timeout SECS] [--mem MB] -- CMD [ARGS...]"; }
+
+ver='' out='' tmo=${VM_TIMEOUT:-300} mem=1024
+while [ $# -gt 0 ]; do
+	case $1 in
+	--kernel) ver=${2:?}; shift 2 ;;
+	--out) out=${2:?}; shift 2 ;;
+	--timeout) tmo=${2:?}; shift 2 ;;
+	--mem) mem=${2:?}; shift 2 ;;
+	--) shift; break ;;
+	*) usage ;;
+	esac
+done
+[ $# -gt 0 ] || usage
+
+if [ -z "$ver" ]; then
+	ver=$(printf '%s\n' /boot/vmlinuz-6.1.*-amd64 | sort -V | tail -n 1)
+	ver=${ver#/boot/vmlinuz-}
+	[ -r "/boot/vmlinuz-$ver" ] || die "no /boot/vmlinuz-6.1.*-amd64 (run scripts/setup.sh)"
+fi
+kernel=/boot/vmlinuz-$ver
+[ -r "$kernel" ] || die "no $kernel"
+
+out=$(realpath -m "${out:-$root/build/vm/$ver}")
+# The guest mounts tmpfs on these, which would hide the results share; the
+# kernel command line is split at spaces and QEMU's options at commas.
+case $out in
+/tmp | /tmp/* | /run/* | /proc/* | /sys/* | /dev/*) die "--out $out: the guest hides this path" ;;
+*[[:space:],]*) die "--out '$out': no spaces or commas allowed" ;;
+esac
+mkdir -p "$out"
+# Empty DIR, but only one made by us: --out could point at anything.
+mark=$out/.brkscope-vm
+if [ ! -e "$mark" ] && [ -n "$(ls -A "$out")" ]; then
+	die "$out is not empty and was not made by vm-run; refusing to empty it"
+fi
+exec 9>>"$mark"
+flock -n 9 || { echo "vm-run: waiting for another run using $out" >&2; flock 9; }
+find "$out" -mindepth 1 ! -path "$mark" -delete
+
+# The initramfs depends only on the kernel's modules and on mkinitramfs.sh.
+initrd=$root/build/initramfs/$ver.cpio.gz
+if [ ! -s "$initrd" ] || [ "$root/scripts/mkinitramfs.sh" -nt "$initrd" ] ||
+	[ "/lib/modules/$ver/modules.dep" -nt "$initrd" ]; then
+	"$root/scripts/mkinitramfs.sh" "$ver" "$initrd"
+fi
+
+# /init runs this with /bin/sh (dash), which cannot read bash's %q quoting.
+# shellcheck disable=SC2016
+{
+	echo '[ -n "${BASH_VERSION:-}" ] || exec /bin/bash "$0" "$@"'
+	printf 'cd %q || exit\n' "$root"
+	printf 'exec'
+	printf ' %q' "$@"
+	echo
+} >"$out/guest.sh"
+
+accel=(-accel tcg)
+[ "${BRKSCOPE_KVM:-0}" = 1 ] && accel=(-enable-kvm -cpu host)
+share() { echo "-fsdev local,id=$1,path=$2,security_model=none,multidevs=remap$3 -device virtio-9p-pci,fsdev=$1,mount_tag=$1"; }
+start=$SECONDS
+rc=0
+# The console goes to a file: a pipe would stay open until QEMU exits and
+# the first line can be lost anyway; results come back through the share.
+# shellcheck disable=SC2046,SC2086
+timeout -k 10 "$tmo" qemu-system-x86_64 "${accel[@]}" -m "$mem" -smp 2 \
+	-nographic -no-reboot -net none -kernel "$kernel" -initrd "$initrd" \
+	-append "console=ttyS0 panic=-1 loglevel=4 vmrun.out=$out" \
+	$(share hostroot / ,readonly=on) $(share brkscope_out "$out" "") \
+	${QEMU_EXTRA:-} </dev/null >"$out/console.log" 2>&1 || rc=$?
+secs=$((SECONDS - start))
+
+if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
+	echo "vm-run: guest $ver timed out after $tmo s" >&2
+	"$root/scripts/splat-scan.sh" "$out/console.log" >&2 || true
+	exit 124
+fi
+[ ! -e "$out/init-error" ] || cat "$out/init-error" >&2
+if [ ! -e "$out/rc" ]; then
+	echo "vm-run: guest gave no result (see $out/console.log)" >&2
+	"$root/scripts/splat-scan.sh" "$out/console.log" >&2 || true
+	exit 125
+fi
+cat "$out/output"
+echo "vm-run: $ver: rc $(cat "$out/rc") in $secs s" >&2
+"$root/scripts/splat-scan.sh" "$out/dmesg" "$out/console.log" >&2 || exit 1
+exit "$(cat "$out/rc")"
