@@ -60,6 +60,30 @@ enum brkscope_event_kind {
 	BRKSCOPE_MOVED,
 };
 
+/**
+ * struct brkscope_view - one process as a reader sees it
+ * @pid:       thread-group id in the reader's pid namespace
+ * @comm:      command name
+ * @start_brk: mm->start_brk, read live
+ * @brk:       mm->brk, read live
+ * @tracked:   the mm has a record
+ * @c:         the record's counters, zero if none
+ */
+struct brkscope_view {
+	pid_t pid;
+	char comm[TASK_COMM_LEN];
+	unsigned long start_brk;
+	unsigned long brk;
+	bool tracked;
+	struct brkscope_counters c;
+};
+
+/* view.c */
+int brkscope_view_task(struct task_struct *task, const struct mm_struct *want_mm,
+		       bool check, struct brkscope_view *v);
+struct task_struct *brkscope_find_task(pid_t nr);
+struct task_struct *brkscope_task_of_record(pid_t tgid);
+
 /* records.c */
 int brkscope_records_init(unsigned int limit);
 void brkscope_records_exit(void);

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * /sys/kernel/debug/brkscope/: processes, stats and pid.
+ * /sys/kernel/debug/brkscope/: processes, stats and pid, text for cat.
  *
- * Addresses are read live from the mm at read time, never copied into a
- * record, so a sub-page move of brk (which no probe on do_brk_flags sees)
- * shows exactly.  An mm is only ever read through a reference taken with
- * get_task_mm(); the mm pointer kept in a record is a key, not a reference.
+ * Addresses are read live from the mm at read time (view.c), never copied
+ * into a record, so a sub-page move of brk, which no probe on do_brk_flags
+ * sees, shows exactly.  The files are root-only, so the /proc access rule is
+ * not applied here.
  */
 
 #include <linux/debugfs.h>
@@ -29,15 +29,6 @@ static struct dentry *dir;
 static DEFINE_MUTEX(query_lock);
 static struct pid *query_pid;
 
-/* What one line of output says about one process. */
-struct heap_view {
-	pid_t pid;
-	char comm[TASK_COMM_LEN];
-	unsigned long start_brk;
-	unsigned long brk;
-	struct brkscope_counters c;
-};
-
 static void put_view_header(struct seq_file *m)
 {
 	seq_printf(m, "%-8s %-16s %-18s %-18s %-18s %-12s %-6s %-12s %-13s %-8s %-13s %s\n",
@@ -46,7 +37,7 @@ static void put_view_header(struct seq_file *m)
 		   "shrunk_bytes", "peak_brk");
 }
 
-static void put_view_row(struct seq_file *m, const struct heap_view *v)
+static void put_view_row(struct seq_file *m, const struct brkscope_view *v)
 {
 	seq_printf(m, "%-8d ", v->pid);
 	/* comm is the one free-form field: escape blanks to keep columns. */
@@ -59,52 +50,9 @@ static void put_view_row(struct seq_file *m, const struct heap_view *v)
 		   max(v->c.peak_brk, v->brk));
 }
 
-/*
- * Fill @v from @task: pid in the reader's namespace, live addresses, and the
- * counters of the task's mm if it has a record (@want_mm, if set, must be
- * that mm: a record whose process has exec'd or died since is skipped).
- * Returns 0, or -ESRCH when the task has no address space or is not visible.
- */
-static int view_task(struct task_struct *task, const struct mm_struct *want_mm,
-		     struct heap_view *v)
-{
-	struct mm_struct *mm;
-	int ret = 0;
-
-	v->pid = task_tgid_nr_ns(task, task_active_pid_ns(current));
-	if (!v->pid)
-		return -ESRCH;
-	mm = get_task_mm(task);
-	if (!mm)
-		return -ESRCH;
-	if (want_mm && mm != want_mm) {
-		ret = -ESRCH;
-		goto out;
-	}
-	v->start_brk = READ_ONCE(mm->start_brk);
-	v->brk = READ_ONCE(mm->brk);
-	if (!want_mm)
-		brkscope_record_lookup(mm, &v->c);
-out:
-	mmput(mm);
-	return ret;
-}
-
-static struct task_struct *task_of_global_tgid(pid_t tgid)
-{
-	struct task_struct *task;
-
-	rcu_read_lock();
-	task = pid_task(find_pid_ns(tgid, &init_pid_ns), PIDTYPE_TGID);
-	if (task)
-		get_task_struct(task);
-	rcu_read_unlock();
-	return task;
-}
-
 static int cmp_view_pid(const void *a, const void *b)
 {
-	const struct heap_view *x = a, *y = b;
+	const struct brkscope_view *x = a, *y = b;
 
 	return (x->pid > y->pid) - (x->pid < y->pid);
 }
@@ -113,7 +61,7 @@ static int processes_show(struct seq_file *m, void *unused)
 {
 	size_t cap = brkscope_records_in_use() + 64, n, i, shown = 0;
 	struct brkscope_row *rows;
-	struct heap_view *views;
+	struct brkscope_view *views;
 	int ret = 0;
 
 	cap = min_t(size_t, cap, brkscope_records_limit());
@@ -125,14 +73,15 @@ static int processes_show(struct seq_file *m, void *unused)
 	}
 	n = brkscope_records_snapshot(rows, cap);
 	for (i = 0; i < n; i++) {
-		struct task_struct *task = task_of_global_tgid(rows[i].tgid);
-		struct heap_view *v = &views[shown];
+		struct task_struct *task = brkscope_task_of_record(rows[i].tgid);
+		struct brkscope_view *v = &views[shown];
 
 		if (!task)
 			continue;
-		if (!view_task(task, rows[i].mm, v)) {
+		if (!brkscope_view_task(task, rows[i].mm, false, v)) {
 			memcpy(v->comm, rows[i].comm, sizeof(v->comm));
 			v->c = rows[i].c;
+			v->tracked = true;
 			shown++;
 		}
 		put_task_struct(task);
@@ -190,7 +139,7 @@ static int pid_show(struct seq_file *m, void *unused)
 {
 	struct pid_file *pf = m->private;
 	struct task_struct *task;
-	struct heap_view v = {};
+	struct brkscope_view v = {};
 	struct pid *pid;
 	int ret;
 
@@ -204,8 +153,7 @@ static int pid_show(struct seq_file *m, void *unused)
 	task = get_pid_task(pid, PIDTYPE_PID);
 	if (!task)
 		goto out;
-	ret = view_task(task, NULL, &v);
-	get_task_comm(v.comm, task);
+	ret = brkscope_view_task(task, NULL, false, &v);
 	put_task_struct(task);
 	if (ret)
 		goto out;
@@ -229,7 +177,7 @@ static int pid_show(struct seq_file *m, void *unused)
 			   v.c.last_change_ns % NSEC_PER_SEC);
 	else
 		seq_printf(m, "%-13s never\n", "last_change");
-	seq_printf(m, "%-13s %s\n", "tracked", v.c.last_change_ns ? "yes" : "no");
+	seq_printf(m, "%-13s %s\n", "tracked", v.tracked ? "yes" : "no");
 out:
 	put_pid(pid);
 	return ret;
