@@ -119,6 +119,72 @@ void brkscope_probes_exit(void);
 void brkscope_probes_stats(struct brkscope_probe_stats st[BRKSCOPE_NR_PROBES]);
 u64 brkscope_probes_loader_maps(void);
 
+/**
+ * struct brkscope_event - one heap event on its way to subscribers
+ * @seq:     sequence number, +1 per event made (sent or dropped)
+ * @time_ns: boot-time clock
+ * @old_brk: break before
+ * @new_brk: break after, or asked for by a failed growth
+ * @len:     page-aligned bytes mapped, unmapped or asked for
+ * @pid:     thread-group id, initial pid namespace
+ * @type:    enum brkscope_event_type
+ * @source:  enum brkscope_event_source
+ * @comm:    command name
+ */
+struct brkscope_event {
+	u64 seq;
+	u64 time_ns;
+	unsigned long old_brk;
+	unsigned long new_brk;
+	unsigned long len;
+	pid_t pid;
+	u8 type;
+	u8 source;
+	char comm[TASK_COMM_LEN];
+};
+
+/* events.c */
+int brkscope_events_init(void);
+void brkscope_events_exit(void);
+bool brkscope_events_wanted(void);
+void brkscope_event_emit(u8 type, u8 source, unsigned long old_brk,
+			 unsigned long new_brk, unsigned long len);
+u64 brkscope_events_sent(void);
+u64 brkscope_events_dropped(void);
+
+/* netlink.c */
+int brkscope_netlink_init(void);
+void brkscope_netlink_exit(void);
+bool brkscope_netlink_has_listeners(void);
+int brkscope_netlink_send_event(const struct brkscope_event *ev);
+
+/**
+ * struct brkscope_stats - every global figure, for debugfs and netlink
+ * @probe_hits:      all probes' hits
+ * @probe_missed:    all probes' misses
+ * @probe:           each probe's, see brkscope_probes_stats()
+ * @loader_maps:     do_brk_flags() calls from the ELF loader
+ * @records_in_use:  records tracking a process now
+ * @records_limit:   max_records
+ * @records_dropped: events lost to a full record pool
+ * @events_sent:     events multicast to subscribers
+ * @events_dropped:  events lost to a full ring or a full subscriber socket
+ */
+struct brkscope_stats {
+	u64 probe_hits;
+	u64 probe_missed;
+	struct brkscope_probe_stats probe[BRKSCOPE_NR_PROBES];
+	u64 loader_maps;
+	u64 records_in_use;
+	u64 records_limit;
+	u64 records_dropped;
+	u64 events_sent;
+	u64 events_dropped;
+};
+
+/* stats.c */
+void brkscope_stats_read(struct brkscope_stats *st);
+
 /* debugfs.c */
 void brkscope_debugfs_init(void);
 void brkscope_debugfs_exit(void);

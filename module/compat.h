@@ -68,4 +68,24 @@ static inline bool brkscope_in_brk_syscall(void)
 	return (nr & ~__X32_SYSCALL_BIT) == __NR_brk;
 }
 
+/*
+ * 6.6 moved a dump's parsed attributes from struct genl_dumpit_info into the
+ * struct genl_info it now embeds (split do/dump ops).
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 6, 0)
+#define brkscope_dump_attrs(cb) (genl_info_dump(cb)->attrs)
+#else
+#define brkscope_dump_attrs(cb) (genl_dumpit_info(cb)->attrs)
+#endif
+
+/*
+ * GENL_MCAST_CAP_SYS_ADMIN came with 6.7 and was backported to later 6.1
+ * point releases (Debian's 6.1.192 has it).  Without it, the events group
+ * could not be kept from unprivileged subscribers: refuse to build.
+ */
+#include <net/genetlink.h>
+#ifndef GENL_MCAST_CAP_SYS_ADMIN
+#error "this kernel lacks GENL_MCAST_CAP_SYS_ADMIN: update to a newer point release"
+#endif
+
 #endif /* _BRKSCOPE_COMPAT_H */

@@ -100,27 +100,24 @@ DEFINE_SHOW_ATTRIBUTE(processes);
 
 static int stats_show(struct seq_file *m, void *unused)
 {
-	struct brkscope_probe_stats st[BRKSCOPE_NR_PROBES];
-	u64 hits = 0, missed = 0;
+	struct brkscope_stats st;
 	int i;
 
-	brkscope_probes_stats(st);
+	brkscope_stats_read(&st);
+	seq_printf(m, "%-20s %llu\n", "probe_hits", st.probe_hits);
+	seq_printf(m, "%-20s %llu\n", "probe_missed", st.probe_missed);
 	for (i = 0; i < BRKSCOPE_NR_PROBES; i++) {
-		hits += st[i].hits;
-		missed += st[i].missed;
+		seq_printf(m, "%s_hits%*s %llu\n", st.probe[i].name,
+			   (int)(15 - strlen(st.probe[i].name)), "", st.probe[i].hits);
+		seq_printf(m, "%s_missed%*s %llu\n", st.probe[i].name,
+			   (int)(13 - strlen(st.probe[i].name)), "", st.probe[i].missed);
 	}
-	seq_printf(m, "%-20s %llu\n", "probe_hits", hits);
-	seq_printf(m, "%-20s %llu\n", "probe_missed", missed);
-	for (i = 0; i < BRKSCOPE_NR_PROBES; i++) {
-		seq_printf(m, "%s_hits%*s %llu\n", st[i].name,
-			   (int)(15 - strlen(st[i].name)), "", st[i].hits);
-		seq_printf(m, "%s_missed%*s %llu\n", st[i].name,
-			   (int)(13 - strlen(st[i].name)), "", st[i].missed);
-	}
-	seq_printf(m, "%-20s %llu\n", "loader_maps", brkscope_probes_loader_maps());
-	seq_printf(m, "%-20s %u\n", "records_in_use", brkscope_records_in_use());
-	seq_printf(m, "%-20s %u\n", "records_limit", brkscope_records_limit());
-	seq_printf(m, "%-20s %llu\n", "records_dropped", brkscope_records_dropped());
+	seq_printf(m, "%-20s %llu\n", "loader_maps", st.loader_maps);
+	seq_printf(m, "%-20s %llu\n", "records_in_use", st.records_in_use);
+	seq_printf(m, "%-20s %llu\n", "records_limit", st.records_limit);
+	seq_printf(m, "%-20s %llu\n", "records_dropped", st.records_dropped);
+	seq_printf(m, "%-20s %llu\n", "events_sent", st.events_sent);
+	seq_printf(m, "%-20s %llu\n", "events_dropped", st.events_dropped);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(stats);

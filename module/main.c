@@ -33,22 +33,39 @@ static int __init brkscope_init(void)
 		pr_err("maxactive=%u is out of range 1..4096\n", maxactive);
 		return -EINVAL;
 	}
+	/* Probes last: everything they feed must exist when they fire. */
 	ret = brkscope_records_init(max_records);
 	if (ret)
 		return ret;
-	ret = brkscope_probes_init(maxactive);
-	if (ret) {
-		brkscope_records_exit();
-		return ret;
-	}
+	ret = brkscope_events_init();
+	if (ret)
+		goto out_records;
+	ret = brkscope_netlink_init();
+	if (ret)
+		goto out_events;
 	brkscope_debugfs_init();
+	ret = brkscope_probes_init(maxactive);
+	if (ret)
+		goto out_debugfs;
 	return 0;
+
+out_debugfs:
+	brkscope_debugfs_exit();
+	brkscope_netlink_exit();
+out_events:
+	brkscope_events_exit();
+out_records:
+	brkscope_records_exit();
+	return ret;
 }
 
+/* Probes first: nothing new comes in while the rest is taken down. */
 static void __exit brkscope_exit(void)
 {
-	brkscope_debugfs_exit();
 	brkscope_probes_exit();
+	brkscope_events_exit();
+	brkscope_debugfs_exit();
+	brkscope_netlink_exit();
 	brkscope_records_exit();
 }
 

@@ -13,6 +13,10 @@
  *	is by far the most common call and changes nothing: its entry handler
  *	declines the return probe, which is the expensive half.
  * exit_mmap (kprobe): the mm is being torn down; its record goes.
+ *
+ * Events for netlink subscribers are made where their old and new brk are
+ * exact: brk(2)'s return for the syscall, do_brk_flags' return for the ELF
+ * loader, whose calls are otherwise not followed to their return.
  */
 
 #include <linux/kprobes.h>
@@ -22,6 +26,7 @@
 
 #include "brkscope.h"
 #include "compat.h"
+#include "uapi/brkscope.h"
 
 struct brkscope_hits {
 	u64 grow;
@@ -33,6 +38,7 @@ struct brkscope_hits {
 static DEFINE_PER_CPU(struct brkscope_hits, hits);
 
 struct grow_data {
+	unsigned long addr;
 	unsigned long len;
 	bool from_brk;
 };
@@ -47,11 +53,14 @@ static int grow_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 	struct grow_data *d = (struct grow_data *)ri->data;
 
 	this_cpu_inc(hits.grow);
+	d->addr = regs_get_kernel_argument(regs, BRKSCOPE_GROW_ARG_ADDR);
 	d->len = regs_get_kernel_argument(regs, BRKSCOPE_GROW_ARG_LEN);
 	d->from_brk = brkscope_in_brk_syscall();
-	if (!d->from_brk)
-		this_cpu_inc(hits.loader);
-	return d->from_brk ? 0 : 1;	/* the loader's bss maps are not heap */
+	if (d->from_brk)
+		return 0;
+	/* The loader's bss maps are not heap: only subscribers hear of them. */
+	this_cpu_inc(hits.loader);
+	return brkscope_events_wanted() ? 0 : 1;
 }
 
 static int grow_return(struct kretprobe_instance *ri, struct pt_regs *regs)
@@ -59,8 +68,13 @@ static int grow_return(struct kretprobe_instance *ri, struct pt_regs *regs)
 	struct grow_data *d = (struct grow_data *)ri->data;
 
 	/* A failure here also fails brk(2), which counts it once, there. */
-	if (regs_return_value(regs) == 0)
+	if (regs_return_value(regs) != 0)
+		return 0;
+	if (d->from_brk)
 		brkscope_record_event(current->mm, BRKSCOPE_GROW, d->len, 0);
+	else
+		brkscope_event_emit(BRKSCOPE_EVENT_GROW, BRKSCOPE_SOURCE_ELF_LOADER,
+				    d->addr, d->addr + d->len, d->len);
 	return 0;
 }
 
@@ -89,13 +103,24 @@ static int syscall_return(struct kretprobe_instance *ri, struct pt_regs *regs)
 	if (IS_ERR_VALUE(ret))		/* -EINTR: killed waiting for the lock */
 		return 0;
 	if (ret != d->req) {		/* failure returns the original brk */
-		if (d->req > ret)
+		if (d->req > ret) {
 			brkscope_record_event(mm, BRKSCOPE_GROW_FAILED, 0, 0);
+			brkscope_event_emit(BRKSCOPE_EVENT_GROW_FAILED,
+					    BRKSCOPE_SOURCE_BRK, ret, d->req,
+					    PAGE_ALIGN(d->req) - PAGE_ALIGN(ret));
+		}
 		return 0;
 	}
-	if (PAGE_ALIGN(ret) < PAGE_ALIGN(d->old))
+	if (PAGE_ALIGN(ret) < PAGE_ALIGN(d->old)) {
 		brkscope_record_event(mm, BRKSCOPE_SHRINK,
 				      PAGE_ALIGN(d->old) - PAGE_ALIGN(ret), 0);
+		brkscope_event_emit(BRKSCOPE_EVENT_SHRINK, BRKSCOPE_SOURCE_BRK,
+				    d->old, ret, PAGE_ALIGN(d->old) - PAGE_ALIGN(ret));
+	} else if (PAGE_ALIGN(ret) > PAGE_ALIGN(d->old)) {
+		/* Counted under mmap_lock by grow_return(); here it has exact brks. */
+		brkscope_event_emit(BRKSCOPE_EVENT_GROW, BRKSCOPE_SOURCE_BRK,
+				    d->old, ret, PAGE_ALIGN(ret) - PAGE_ALIGN(d->old));
+	}
 	brkscope_record_event(mm, BRKSCOPE_MOVED, 0, ret);
 	return 0;
 }

@@ -1,0 +1,311 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The generic netlink family "brkscope" (uapi/brkscope.h documents it).
+ *
+ * Strict everywhere: the family leaves resv_start_op at 0, so genetlink
+ * rejects reserved header bits, odd flags and, for GET_STATS, which has no
+ * policy, every attribute.  Each error this file returns carries an extack
+ * message that says what was wrong.
+ */
+
+#include <linux/pid.h>
+#include <linux/pid_namespace.h>
+#include <linux/sched/task.h>
+#include <linux/threads.h>
+#include <net/genetlink.h>
+#include <net/netlink.h>
+
+#include "brkscope.h"
+#include "compat.h"
+#include "uapi/brkscope.h"
+
+/* Not const: 6.1's nla_policy takes a non-const pointer. */
+static struct netlink_range_validation pid_range = {
+	.min = 1,
+	.max = PID_MAX_LIMIT,
+};
+
+static const struct nla_policy get_policy[BRKSCOPE_A_PID + 1] = {
+	[BRKSCOPE_A_PID] = NLA_POLICY_FULL_RANGE(NLA_U32, &pid_range),
+};
+
+static struct genl_family brkscope_family;
+
+static int put_u64(struct sk_buff *skb, int type, u64 value)
+{
+	return nla_put_u64_64bit(skb, type, value, BRKSCOPE_A_PAD);
+}
+
+/* The attributes of one process, as listed in uapi/brkscope.h. */
+static int put_process(struct sk_buff *skb, const struct brkscope_view *v)
+{
+	if (nla_put_u32(skb, BRKSCOPE_A_PID, v->pid) ||
+	    nla_put_string(skb, BRKSCOPE_A_COMM, v->comm) ||
+	    put_u64(skb, BRKSCOPE_A_START_BRK, v->start_brk) ||
+	    put_u64(skb, BRKSCOPE_A_BRK, v->brk) ||
+	    put_u64(skb, BRKSCOPE_A_HEAP_END, PAGE_ALIGN(v->brk)) ||
+	    put_u64(skb, BRKSCOPE_A_GROWS, v->c.grows) ||
+	    put_u64(skb, BRKSCOPE_A_GROWN_BYTES, v->c.grown_bytes) ||
+	    put_u64(skb, BRKSCOPE_A_FAILED_GROWS, v->c.failed_grows) ||
+	    put_u64(skb, BRKSCOPE_A_SHRINKS, v->c.shrinks) ||
+	    put_u64(skb, BRKSCOPE_A_SHRUNK_BYTES, v->c.shrunk_bytes) ||
+	    put_u64(skb, BRKSCOPE_A_PEAK_BRK, max(v->c.peak_brk, v->brk)))
+		return -EMSGSIZE;
+	if (v->c.last_change_ns &&
+	    put_u64(skb, BRKSCOPE_A_LAST_CHANGE_NS, v->c.last_change_ns))
+		return -EMSGSIZE;
+	if (v->tracked && nla_put_flag(skb, BRKSCOPE_A_TRACKED))
+		return -EMSGSIZE;
+	return 0;
+}
+
+static int get_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *attr = info->attrs[BRKSCOPE_A_PID];
+	struct task_struct *task;
+	struct brkscope_view v;
+	struct sk_buff *msg;
+	void *hdr;
+	int ret;
+
+	if (GENL_REQ_ATTR_CHECK(info, BRKSCOPE_A_PID))
+		return -EINVAL;
+	task = brkscope_find_task(nla_get_u32(attr));
+	if (!task) {
+		NL_SET_ERR_MSG_ATTR(info->extack, attr,
+				    "no such process in the caller's pid namespace");
+		return -ESRCH;
+	}
+	ret = brkscope_view_task(task, NULL, true, &v);
+	put_task_struct(task);
+	if (ret == -ESRCH) {
+		NL_SET_ERR_MSG_ATTR(info->extack, attr,
+				    "process has no user address space (kernel thread or exiting)");
+		return ret;
+	}
+	if (ret == -EPERM) {
+		NL_SET_ERR_MSG_ATTR(info->extack, attr,
+				    "no ptrace read access to this process (the rule of /proc/PID/stat)");
+		return ret;
+	}
+
+	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(msg, info, &brkscope_family, 0, BRKSCOPE_CMD_GET);
+	if (!hdr || put_process(msg, &v)) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+}
+
+static int get_dump_start(struct netlink_callback *cb)
+{
+	const struct nlattr *attr = brkscope_dump_attrs(cb)[BRKSCOPE_A_PID];
+
+	if (attr) {
+		NL_SET_ERR_MSG_ATTR(cb->extack, attr,
+				    "a dump lists every process: leave out the pid, or drop NLM_F_DUMP");
+		return -EINVAL;
+	}
+	cb->args[0] = 1;	/* the next pid to look at */
+	return 0;
+}
+
+/*
+ * Walk the caller's pid namespace in pid order, as /proc's readdir does, and
+ * resume from the pid that did not fit.  A process that lives through the
+ * whole dump is listed exactly once, whatever exits or forks meanwhile.
+ */
+static int get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct pid_namespace *ns = task_active_pid_ns(current);
+	pid_t nr = cb->args[0];
+	struct brkscope_view v;
+
+	for (; nr > 0; nr++) {
+		struct task_struct *task = NULL;
+		struct pid *pid;
+		void *hdr;
+
+		rcu_read_lock();
+		pid = find_ge_pid(nr, ns);
+		if (pid) {
+			nr = pid_nr_ns(pid, ns);
+			task = pid_task(pid, PIDTYPE_TGID);
+			if (task)
+				get_task_struct(task);
+		}
+		rcu_read_unlock();
+		if (!pid) {
+			nr = 0;		/* done: the next call returns nothing */
+			break;
+		}
+		if (!task)
+			continue;	/* a thread id, not a process */
+		if (brkscope_view_task(task, NULL, true, &v)) {
+			put_task_struct(task);
+			continue;	/* no address space, or not ours to see */
+		}
+		put_task_struct(task);
+
+		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
+				  cb->nlh->nlmsg_seq, &brkscope_family,
+				  NLM_F_MULTI, BRKSCOPE_CMD_GET);
+		if (!hdr)
+			break;
+		if (put_process(skb, &v)) {
+			genlmsg_cancel(skb, hdr);
+			break;
+		}
+		genlmsg_end(skb, hdr);
+		cond_resched();
+	}
+	cb->args[0] = nr;
+	return skb->len;
+}
+
+/* The BRKSCOPE_A_STATS nest: the figures of debugfs's stats file. */
+static int put_stats(struct sk_buff *msg, const struct brkscope_stats *st)
+{
+	const struct {
+		int attr;
+		u64 value;
+	} figures[] = {
+		{ BRKSCOPE_STATS_A_PROBE_HITS, st->probe_hits },
+		{ BRKSCOPE_STATS_A_PROBE_MISSED, st->probe_missed },
+		{ BRKSCOPE_STATS_A_DO_BRK_FLAGS_HITS, st->probe[0].hits },
+		{ BRKSCOPE_STATS_A_DO_BRK_FLAGS_MISSED, st->probe[0].missed },
+		{ BRKSCOPE_STATS_A_BRK_SYSCALL_HITS, st->probe[1].hits },
+		{ BRKSCOPE_STATS_A_BRK_SYSCALL_MISSED, st->probe[1].missed },
+		{ BRKSCOPE_STATS_A_EXIT_MMAP_HITS, st->probe[2].hits },
+		{ BRKSCOPE_STATS_A_EXIT_MMAP_MISSED, st->probe[2].missed },
+		{ BRKSCOPE_STATS_A_LOADER_MAPS, st->loader_maps },
+		{ BRKSCOPE_STATS_A_RECORDS_IN_USE, st->records_in_use },
+		{ BRKSCOPE_STATS_A_RECORDS_LIMIT, st->records_limit },
+		{ BRKSCOPE_STATS_A_RECORDS_DROPPED, st->records_dropped },
+		{ BRKSCOPE_STATS_A_EVENTS_SENT, st->events_sent },
+		{ BRKSCOPE_STATS_A_EVENTS_DROPPED, st->events_dropped },
+	};
+	struct nlattr *nest;
+	int i;
+
+	nest = nla_nest_start(msg, BRKSCOPE_A_STATS);
+	if (!nest)
+		return -EMSGSIZE;
+	for (i = 0; i < ARRAY_SIZE(figures); i++) {
+		if (nla_put_u64_64bit(msg, figures[i].attr, figures[i].value,
+				      BRKSCOPE_STATS_A_PAD)) {
+			nla_nest_cancel(msg, nest);
+			return -EMSGSIZE;
+		}
+	}
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
+static int stats_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct brkscope_stats st;
+	struct sk_buff *msg;
+	void *hdr;
+
+	brkscope_stats_read(&st);
+	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(msg, info, &brkscope_family, 0,
+				BRKSCOPE_CMD_GET_STATS);
+	if (!hdr || put_stats(msg, &st)) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+}
+
+/**
+ * brkscope_netlink_send_event() - multicast one event to the events group
+ * @ev: the event
+ *
+ * Process context (the events work item).
+ *
+ * Return: 0 when every subscriber got it, -ESRCH when there was none,
+ * -ENOBUFS when one's socket was full, -ENOMEM or -EMSGSIZE.
+ */
+int brkscope_netlink_send_event(const struct brkscope_event *ev)
+{
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put(msg, 0, 0, &brkscope_family, 0, BRKSCOPE_CMD_EVENT);
+	if (!hdr ||
+	    put_u64(msg, BRKSCOPE_A_EVENT_SEQ, ev->seq) ||
+	    nla_put_u8(msg, BRKSCOPE_A_EVENT_TYPE, ev->type) ||
+	    nla_put_u8(msg, BRKSCOPE_A_EVENT_SOURCE, ev->source) ||
+	    nla_put_u32(msg, BRKSCOPE_A_PID, ev->pid) ||
+	    nla_put_string(msg, BRKSCOPE_A_COMM, ev->comm) ||
+	    put_u64(msg, BRKSCOPE_A_EVENT_OLD_BRK, ev->old_brk) ||
+	    put_u64(msg, BRKSCOPE_A_EVENT_NEW_BRK, ev->new_brk) ||
+	    put_u64(msg, BRKSCOPE_A_EVENT_LEN, ev->len) ||
+	    put_u64(msg, BRKSCOPE_A_EVENT_TIME_NS, ev->time_ns)) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_multicast(&brkscope_family, msg, 0, 0, GFP_KERNEL);
+}
+
+/* Safe in probe context: a bitmap test. */
+bool brkscope_netlink_has_listeners(void)
+{
+	return genl_has_listeners(&brkscope_family, &init_net, 0) > 0;
+}
+
+static const struct genl_ops brkscope_ops[] = {
+	{
+		.cmd		= BRKSCOPE_CMD_GET,
+		.doit		= get_doit,
+		.start		= get_dump_start,
+		.dumpit		= get_dumpit,
+		.policy		= get_policy,
+		.maxattr	= BRKSCOPE_A_PID,
+	},
+	{
+		.cmd		= BRKSCOPE_CMD_GET_STATS,
+		.doit		= stats_doit,
+	},
+};
+
+static const struct genl_multicast_group brkscope_mcgrps[] = {
+	/* Events show every process's heap addresses: admins only. */
+	{ .name = BRKSCOPE_MCGRP_EVENTS, .flags = GENL_MCAST_CAP_SYS_ADMIN },
+};
+
+static struct genl_family brkscope_family __ro_after_init = {
+	.name		= BRKSCOPE_GENL_NAME,
+	.version	= BRKSCOPE_GENL_VERSION,
+	.maxattr	= BRKSCOPE_A_MAX,
+	.module		= THIS_MODULE,
+	.parallel_ops	= true,
+	.ops		= brkscope_ops,
+	.n_ops		= ARRAY_SIZE(brkscope_ops),
+	.mcgrps		= brkscope_mcgrps,
+	.n_mcgrps	= ARRAY_SIZE(brkscope_mcgrps),
+};
+
+int brkscope_netlink_init(void)
+{
+	return genl_register_family(&brkscope_family);
+}
+
+/* Waits for requests in flight; a dump in flight holds the module. */
+void brkscope_netlink_exit(void)
+{
+	genl_unregister_family(&brkscope_family);
+}

@@ -1,0 +1,130 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * brkscope's generic netlink interface: the one header the module and the
+ * brkscope client both include.
+ *
+ * Every field is its own attribute, so later versions can add fields
+ * without breaking old clients; clients ignore attributes they do not know.
+ * All u64 attributes are 64-bit aligned with BRKSCOPE_A_PAD.
+ *
+ * BRKSCOPE_CMD_GET (do): one process, by pid, in the caller's pid namespace.
+ *   Needs ptrace read access to it (the rule of /proc/PID/stat).
+ *   request:
+ *     BRKSCOPE_A_PID            u32   required
+ *   reply: BRKSCOPE_CMD_GET with the process attributes:
+ *     BRKSCOPE_A_PID            u32   thread-group id, caller's namespace
+ *     BRKSCOPE_A_COMM           string
+ *     BRKSCOPE_A_START_BRK      u64   mm->start_brk, read now
+ *     BRKSCOPE_A_BRK            u64   mm->brk, read now
+ *     BRKSCOPE_A_HEAP_END       u64   PAGE_ALIGN(brk)
+ *     BRKSCOPE_A_GROWS          u64   do_brk_flags() growths from brk(2)
+ *     BRKSCOPE_A_GROWN_BYTES    u64
+ *     BRKSCOPE_A_FAILED_GROWS   u64
+ *     BRKSCOPE_A_SHRINKS        u64
+ *     BRKSCOPE_A_SHRUNK_BYTES   u64
+ *     BRKSCOPE_A_PEAK_BRK       u64
+ *     BRKSCOPE_A_LAST_CHANGE_NS u64   boot-time ns of the last counted event,
+ *                                     absent if none
+ *     BRKSCOPE_A_TRACKED        flag  present if brkscope has a record
+ *
+ * BRKSCOPE_CMD_GET (dump, NLM_F_DUMP): every live process the caller may
+ *   ptrace-read, in pid order, one BRKSCOPE_CMD_GET message each with the
+ *   attributes above.  Takes no attributes.
+ *
+ * BRKSCOPE_CMD_GET_STATS (do): no attributes; reply:
+ *     BRKSCOPE_A_STATS          nest
+ *       BRKSCOPE_STATS_A_*      u64 each, as debugfs's stats file
+ *
+ * BRKSCOPE_CMD_EVENT: multicast on group BRKSCOPE_MCGRP_EVENTS, one per
+ *   successful growth, failed growth and shrink.  Subscribing needs
+ *   CAP_SYS_ADMIN in the initial user namespace.
+ *     BRKSCOPE_A_EVENT_SEQ      u64   +1 per event made; a gap = missed events
+ *     BRKSCOPE_A_EVENT_TYPE     u8    enum brkscope_event_type
+ *     BRKSCOPE_A_EVENT_SOURCE   u8    enum brkscope_event_source
+ *     BRKSCOPE_A_PID            u32   initial pid namespace
+ *     BRKSCOPE_A_COMM           string
+ *     BRKSCOPE_A_EVENT_OLD_BRK  u64
+ *     BRKSCOPE_A_EVENT_NEW_BRK  u64
+ *     BRKSCOPE_A_EVENT_LEN      u64   page-aligned bytes mapped or unmapped
+ *     BRKSCOPE_A_EVENT_TIME_NS  u64   boot-time ns
+ */
+#ifndef _UAPI_BRKSCOPE_H
+#define _UAPI_BRKSCOPE_H
+
+#define BRKSCOPE_GENL_NAME	"brkscope"
+#define BRKSCOPE_GENL_VERSION	1
+#define BRKSCOPE_MCGRP_EVENTS	"events"
+
+enum brkscope_cmd {
+	BRKSCOPE_CMD_UNSPEC,
+	BRKSCOPE_CMD_GET,
+	BRKSCOPE_CMD_GET_STATS,
+	BRKSCOPE_CMD_EVENT,
+
+	__BRKSCOPE_CMD_MAX,
+	BRKSCOPE_CMD_MAX = __BRKSCOPE_CMD_MAX - 1
+};
+
+enum brkscope_attr {
+	BRKSCOPE_A_UNSPEC,
+	BRKSCOPE_A_PAD,
+	BRKSCOPE_A_PID,
+	BRKSCOPE_A_COMM,
+	BRKSCOPE_A_START_BRK,
+	BRKSCOPE_A_BRK,
+	BRKSCOPE_A_HEAP_END,
+	BRKSCOPE_A_GROWS,
+	BRKSCOPE_A_GROWN_BYTES,
+	BRKSCOPE_A_FAILED_GROWS,
+	BRKSCOPE_A_SHRINKS,
+	BRKSCOPE_A_SHRUNK_BYTES,
+	BRKSCOPE_A_PEAK_BRK,
+	BRKSCOPE_A_LAST_CHANGE_NS,
+	BRKSCOPE_A_TRACKED,
+	BRKSCOPE_A_STATS,
+	BRKSCOPE_A_EVENT_SEQ,
+	BRKSCOPE_A_EVENT_TYPE,
+	BRKSCOPE_A_EVENT_SOURCE,
+	BRKSCOPE_A_EVENT_OLD_BRK,
+	BRKSCOPE_A_EVENT_NEW_BRK,
+	BRKSCOPE_A_EVENT_LEN,
+	BRKSCOPE_A_EVENT_TIME_NS,
+
+	__BRKSCOPE_A_MAX,
+	BRKSCOPE_A_MAX = __BRKSCOPE_A_MAX - 1
+};
+
+enum brkscope_stats_attr {
+	BRKSCOPE_STATS_A_UNSPEC,
+	BRKSCOPE_STATS_A_PAD,
+	BRKSCOPE_STATS_A_PROBE_HITS,
+	BRKSCOPE_STATS_A_PROBE_MISSED,
+	BRKSCOPE_STATS_A_DO_BRK_FLAGS_HITS,
+	BRKSCOPE_STATS_A_DO_BRK_FLAGS_MISSED,
+	BRKSCOPE_STATS_A_BRK_SYSCALL_HITS,
+	BRKSCOPE_STATS_A_BRK_SYSCALL_MISSED,
+	BRKSCOPE_STATS_A_EXIT_MMAP_HITS,
+	BRKSCOPE_STATS_A_EXIT_MMAP_MISSED,
+	BRKSCOPE_STATS_A_LOADER_MAPS,
+	BRKSCOPE_STATS_A_RECORDS_IN_USE,
+	BRKSCOPE_STATS_A_RECORDS_LIMIT,
+	BRKSCOPE_STATS_A_RECORDS_DROPPED,
+	BRKSCOPE_STATS_A_EVENTS_SENT,
+	BRKSCOPE_STATS_A_EVENTS_DROPPED,
+
+	__BRKSCOPE_STATS_A_MAX,
+	BRKSCOPE_STATS_A_MAX = __BRKSCOPE_STATS_A_MAX - 1
+};
+
+enum brkscope_event_type {
+	BRKSCOPE_EVENT_GROW = 1,
+	BRKSCOPE_EVENT_GROW_FAILED,
+	BRKSCOPE_EVENT_SHRINK,
+};
+
+enum brkscope_event_source {
+	BRKSCOPE_SOURCE_BRK = 1,	/* the brk(2) system call */
+	BRKSCOPE_SOURCE_ELF_LOADER,	/* vm_brk_flags() during exec */
+};
+
+#endif /* _UAPI_BRKSCOPE_H */
