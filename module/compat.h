@@ -34,13 +34,22 @@
 #define BRKSCOPE_GROW_ARG_LEN	3
 
 /*
- * SYSCALL_DEFINE1(brk, ...) emits __do_sys_brk(unsigned long brk), a plain
- * static function on Debian's 6.1 and 6.12 (kallsyms: "t __do_sys_brk").
- * Probing it rather than __x64_sys_brk keeps the argument a value, not a
- * pt_regs pointer to chase.
+ * The brk syscall is probed at its pt_regs wrappers, __x64_sys_brk (64-bit
+ * and x32 tasks) and __ia32_sys_brk (32-bit tasks), both traceable, so the
+ * kprobes ride on ftrace.  The function they call, __do_sys_brk, is notrace
+ * ("inline"): a probe there is an int3 or a jump-optimized kprobe, and
+ * unloading one while 6.12 ran a brk storm crashed with "Oops: int3".
  */
-#define BRKSCOPE_SYSCALL_SYMBOL	"__do_sys_brk"
-#define BRKSCOPE_SYSCALL_ARG_BRK 0
+#define BRKSCOPE_SYSCALL_SYMBOL		"__x64_sys_brk"
+#define BRKSCOPE_SYSCALL_IA32_SYMBOL	"__ia32_sys_brk"
+
+/* The requested brk, from the user registers the wrapper is handed. */
+static inline unsigned long brkscope_syscall_arg(struct pt_regs *regs, bool ia32)
+{
+	const struct pt_regs *user = (const struct pt_regs *)regs_get_kernel_argument(regs, 0);
+
+	return ia32 ? (u32)user->bx : user->di;
+}
 
 /* exit_mmap(struct mm_struct *mm): unchanged from 6.1 to 6.12. */
 #define BRKSCOPE_MM_EXIT_SYMBOL	"exit_mmap"

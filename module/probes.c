@@ -6,8 +6,8 @@
  *	whether it happened on return.  Its return runs with mmap_lock held
  *	for writing, so grows of one mm are counted in order, even when many
  *	threads call brk(2) at once.
- * __do_sys_brk (kretprobe): the requested brk on entry, the resulting brk on
- *	return.  Shrinks, failed growth and sub-page moves never reach
+ * __x64_sys_brk, __ia32_sys_brk (kretprobes): the requested brk on entry,
+ *	the resulting brk on return.  Shrinks, failed growth and sub-page moves never reach
  *	do_brk_flags, and mm->brk is written only after it returns, so this
  *	is the only place they show.  brk(0), the "where is my heap?" query,
  *	is by far the most common call and changes nothing: its entry handler
@@ -78,12 +78,12 @@ static int grow_return(struct kretprobe_instance *ri, struct pt_regs *regs)
 	return 0;
 }
 
-static int syscall_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+static int syscall_enter(struct kretprobe_instance *ri, unsigned long req)
 {
 	struct syscall_data *d = (struct syscall_data *)ri->data;
 
 	this_cpu_inc(hits.syscall);
-	d->req = regs_get_kernel_argument(regs, BRKSCOPE_SYSCALL_ARG_BRK);
+	d->req = req;
 	if (!d->req)
 		return 1;
 	/*
@@ -92,6 +92,17 @@ static int syscall_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 	 */
 	d->old = READ_ONCE(current->mm->brk);
 	return 0;
+}
+
+static int syscall_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	return syscall_enter(ri, brkscope_syscall_arg(regs, false));
+}
+
+static int __maybe_unused syscall_entry_ia32(struct kretprobe_instance *ri,
+					     struct pt_regs *regs)
+{
+	return syscall_enter(ri, brkscope_syscall_arg(regs, true));
 }
 
 static int syscall_return(struct kretprobe_instance *ri, struct pt_regs *regs)
@@ -147,6 +158,23 @@ static struct kretprobe syscall_probe = {
 	.data_size	= sizeof(struct syscall_data),
 };
 
+#ifdef CONFIG_IA32_EMULATION
+static struct kretprobe syscall_probe_ia32 = {
+	.kp.symbol_name	= BRKSCOPE_SYSCALL_IA32_SYMBOL,
+	.entry_handler	= syscall_entry_ia32,
+	.handler	= syscall_return,
+	.data_size	= sizeof(struct syscall_data),
+};
+#endif
+
+static struct kretprobe *kretprobes[] = {
+	&grow_probe,
+	&syscall_probe,
+#ifdef CONFIG_IA32_EMULATION
+	&syscall_probe_ia32,
+#endif
+};
+
 static struct kprobe mm_exit_probe = {
 	.symbol_name	= BRKSCOPE_MM_EXIT_SYMBOL,
 	.pre_handler	= mm_exit_pre,
@@ -164,7 +192,7 @@ static struct kprobe mm_exit_probe = {
  */
 int brkscope_probes_init(unsigned int maxactive)
 {
-	int ret;
+	int i, ret;
 
 	ret = register_kprobe(&mm_exit_probe);
 	if (ret) {
@@ -172,25 +200,19 @@ int brkscope_probes_init(unsigned int maxactive)
 		       mm_exit_probe.symbol_name, ret);
 		return ret;
 	}
-	grow_probe.maxactive = maxactive;
-	ret = register_kretprobe(&grow_probe);
-	if (ret) {
-		pr_err("cannot probe %s (%d): is it inlined on this kernel?\n",
-		       grow_probe.kp.symbol_name, ret);
-		goto out_mm_exit;
-	}
-	syscall_probe.maxactive = maxactive;
-	ret = register_kretprobe(&syscall_probe);
-	if (ret) {
-		pr_err("cannot probe %s (%d): is it inlined on this kernel?\n",
-		       syscall_probe.kp.symbol_name, ret);
-		goto out_grow;
+	for (i = 0; i < ARRAY_SIZE(kretprobes); i++) {
+		kretprobes[i]->maxactive = maxactive;
+		ret = register_kretprobe(kretprobes[i]);
+		if (ret) {
+			pr_err("cannot probe %s (%d): is it inlined on this kernel?\n",
+			       kretprobes[i]->kp.symbol_name, ret);
+			goto out;
+		}
 	}
 	return 0;
 
-out_grow:
-	unregister_kretprobe(&grow_probe);
-out_mm_exit:
+out:
+	unregister_kretprobes(kretprobes, i);
 	unregister_kprobe(&mm_exit_probe);
 	return ret;
 }
@@ -202,9 +224,24 @@ out_mm_exit:
  */
 void brkscope_probes_exit(void)
 {
-	unregister_kretprobe(&syscall_probe);
-	unregister_kretprobe(&grow_probe);
+	unregister_kretprobes(kretprobes, ARRAY_SIZE(kretprobes));
 	unregister_kprobe(&mm_exit_probe);
+}
+
+static u64 missed(struct kretprobe *rp)
+{
+	return rp->nmissed + rp->kp.nmissed;
+}
+
+/* Both brk wrappers count as one probe, "brk_syscall". */
+static u64 syscall_missed(void)
+{
+	u64 n = missed(&syscall_probe);
+
+#ifdef CONFIG_IA32_EMULATION
+	n += missed(&syscall_probe_ia32);
+#endif
+	return n;
 }
 
 static u64 sum_hits(size_t offset)
@@ -226,12 +263,12 @@ void brkscope_probes_stats(struct brkscope_probe_stats st[BRKSCOPE_NR_PROBES])
 	st[0] = (struct brkscope_probe_stats){
 		.name	= "do_brk_flags",
 		.hits	= sum_hits(offsetof(struct brkscope_hits, grow)),
-		.missed	= grow_probe.nmissed + grow_probe.kp.nmissed,
+		.missed	= missed(&grow_probe),
 	};
 	st[1] = (struct brkscope_probe_stats){
 		.name	= "brk_syscall",
 		.hits	= sum_hits(offsetof(struct brkscope_hits, syscall)),
-		.missed	= syscall_probe.nmissed + syscall_probe.kp.nmissed,
+		.missed	= syscall_missed(),
 	};
 	st[2] = (struct brkscope_probe_stats){
 		.name	= "exit_mmap",

@@ -1,0 +1,1500 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * brkscope selftests: check the numbers /sys/kernel/debug/brkscope shows
+ * against what the processes themselves report.
+ *
+ * Every expected address or size comes from a helper's own sbrk(0) reports
+ * or from /proc/PID/stat; none is a constant.  This process must not move
+ * its own break while it measures, so it reads files with open/read into
+ * static buffers and never calls malloc-backed stdio.
+ *
+ * Helpers: heap_spy and brk_child, found next to this binary.  Tests that
+ * load and unload the module need BRKSCOPE_KO (path of brkscope.ko).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "kselftest_harness.h"
+
+#define MODULE_NAME	"brkscope"
+#ifndef BRKSCOPE_DIR
+#define BRKSCOPE_DIR	"/sys/kernel/debug/brkscope"
+#endif
+#define PROCESSES_PATH	BRKSCOPE_DIR "/processes"
+#define PID_PATH	BRKSCOPE_DIR "/pid"
+#define STATS_PATH	BRKSCOPE_DIR "/stats"
+
+#define LISTING_MAX	(8 << 20)	/* processes: ~10,000 lines fit */
+#define TEXT_MAX	(64 << 10)	/* stat, pid, stats, children files */
+#define RECORDS_MAX	32768
+#define NCOLUMNS	12
+#define OTHERS_MAX	1100		/* forked helpers and grandchildren */
+#define LINE_MAX_LEN	256
+#define REPLY_TIMEOUT_MS 30000		/* generous: TCG guests are slow */
+#define PID_MAX_LIMIT	4194304
+
+#define MANY_CHILDREN	1000
+#define RELOAD_CYCLES	20
+#define BRK_STORMERS	4
+
+/* Tests spawn and exec helpers; TCG can be 50x slower than native. */
+#define BRK_TEST(name)		TEST_F_TIMEOUT(brkscope, name, 120)
+#define BRK_SLOW_TEST(name)	TEST_F_TIMEOUT(brkscope, name, 600)
+
+#define REQUIRE_BRKSCOPE() do {						\
+	if (geteuid())							\
+		SKIP(return, "must run as root");			\
+	if (access(BRKSCOPE_DIR, F_OK))					\
+		SKIP(return, BRKSCOPE_DIR " missing: module not loaded"); \
+} while (0)
+
+/* One processes line, or the pid file's answer (last two fields). */
+struct heap_rec {
+	int pid;
+	char comm[64];
+	unsigned long start_brk;
+	unsigned long brk;
+	unsigned long heap_end;
+	unsigned long heap_bytes;
+	unsigned long grows;
+	unsigned long grown_bytes;
+	unsigned long failed_grows;
+	unsigned long shrinks;
+	unsigned long shrunk_bytes;
+	unsigned long peak_brk;
+	char last_change[32];
+	char tracked[8];
+};
+
+static const char *const columns[NCOLUMNS] = {
+	"pid", "comm", "start_brk", "brk", "heap_end", "heap_bytes",
+	"grows", "grown_bytes", "failed_grows", "shrinks", "shrunk_bytes",
+	"peak_brk",
+};
+
+static char listing[LISTING_MAX];
+static char text[TEXT_MAX];
+static struct heap_rec records[RECORDS_MAX];
+static int nrecords;
+static int listing_bad_line;	/* line number of a parse failure */
+static unsigned long page_size;
+
+/* ---- numbers and pages ---- */
+
+static unsigned long page_align(unsigned long addr)
+{
+	return (addr + page_size - 1) & ~(page_size - 1);
+}
+
+static unsigned long page_align_down(unsigned long addr)
+{
+	return addr & ~(page_size - 1);
+}
+
+/* Whole-token number: hex with a 0x prefix, or decimal. */
+static bool parse_ulong(const char *s, bool hex, unsigned long *out)
+{
+	char *end;
+
+	if (hex && strncmp(s, "0x", 2))
+		return false;
+	if (!hex && (*s < '0' || *s > '9'))
+		return false;
+	errno = 0;
+	*out = strtoul(s, &end, hex ? 16 : 10);
+	return !errno && end != s && !*end;
+}
+
+/* ---- files ---- */
+
+/* Read a whole file into buf, NUL-terminated.  Returns length or -errno. */
+static ssize_t read_file(const char *path, char *buf, size_t size)
+{
+	size_t len = 0;
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -errno;
+	for (;;) {
+		if (len == size - 1) {
+			close(fd);
+			return -EFBIG;
+		}
+		n = read(fd, buf + len, size - 1 - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			n = -errno;
+			close(fd);
+			return n;
+		}
+		if (!n)
+			break;
+		len += n;
+	}
+	close(fd);
+	buf[len] = '\0';
+	return len;
+}
+
+/* One write(2) of exactly len bytes to a fresh open.  Returns 0 or errno. */
+static int write_file(const char *path, const char *buf, size_t len)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	ssize_t n;
+	int err = 0;
+
+	if (fd < 0)
+		return errno;
+	n = write(fd, buf, len);
+	if (n < 0)
+		err = errno;
+	else if ((size_t)n != len)
+		err = EIO;
+	close(fd);
+	return err;
+}
+
+/* Split a NUL-terminated line on blanks.  Returns the count, max + 1 if more. */
+static int split_blanks(char *line, char *tok[], int max)
+{
+	char *save = NULL;
+	char *t;
+	int n = 0;
+
+	for (t = strtok_r(line, " \t", &save); t; t = strtok_r(NULL, " \t", &save)) {
+		if (n == max)
+			return max + 1;
+		tok[n++] = t;
+	}
+	return n;
+}
+
+/* Take the next line out of *pos (the newline becomes NUL); NULL at end. */
+static char *next_line(char **pos)
+{
+	char *line = *pos;
+	char *nl;
+
+	if (!*line)
+		return NULL;
+	nl = strchr(line, '\n');
+	if (nl) {
+		*nl = '\0';
+		*pos = nl + 1;
+	} else {
+		*pos = line + strlen(line);
+	}
+	return line;
+}
+
+/* ---- key/value files: "key<blanks>value" lines ---- */
+
+static int kv_get(const char *kv, const char *key, char *val, size_t size)
+{
+	size_t klen = strlen(key);
+	const char *line, *v, *end;
+
+	for (line = kv; *line; line = end + (*end == '\n')) {
+		end = strchrnul(line, '\n');
+		if (strncmp(line, key, klen) ||
+		    (line[klen] != ' ' && line[klen] != '\t'))
+			continue;
+		for (v = line + klen; *v == ' ' || *v == '\t'; v++)
+			;
+		if ((size_t)(end - v) >= size)
+			return -E2BIG;
+		memcpy(val, v, end - v);
+		val[end - v] = '\0';
+		return 0;
+	}
+	return -ENOENT;
+}
+
+static int kv_ulong(const char *kv, const char *key, bool hex,
+		    unsigned long *out)
+{
+	char val[64];
+
+	if (kv_get(kv, key, val, sizeof(val)))
+		return -ENOENT;
+	return parse_ulong(val, hex, out) ? 0 : -EPROTO;
+}
+
+/* A stats counter, or -1 (logged) when it cannot be read. */
+static long stat_counter(const char *key)
+{
+	unsigned long val;
+
+	if (read_file(STATS_PATH, text, sizeof(text)) < 0 ||
+	    kv_ulong(text, key, false, &val))
+		return -1;
+	return val;
+}
+
+/* ---- /proc/PID/stat ---- */
+
+/* Field 47 (start_brk), counted after the last ')' of the comm. */
+static int proc_start_brk(int pid, unsigned long *out)
+{
+	char path[64], *p, *tok[48];
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	n = read_file(path, text, sizeof(text));
+	if (n < 0)
+		return n;
+	p = strrchr(text, ')');
+	if (!p)
+		return -EPROTO;
+	/* tok[0] is field 3 (state) */
+	if (split_blanks(p + 1, tok, 48) < 45)
+		return -EPROTO;
+	tok[44][strcspn(tok[44], "\n")] = '\0';
+	return parse_ulong(tok[44], false, out) ? 0 : -EPROTO;
+}
+
+/* ---- the processes listing ---- */
+
+static bool check_header(char *line)
+{
+	char *tok[NCOLUMNS + 1];
+	int i;
+
+	if (split_blanks(line, tok, NCOLUMNS) != NCOLUMNS)
+		return false;
+	for (i = 0; i < NCOLUMNS; i++)
+		if (strcmp(tok[i], columns[i]))
+			return false;
+	return true;
+}
+
+static bool parse_record(char *line, struct heap_rec *r)
+{
+	unsigned long *num[] = {
+		&r->start_brk, &r->brk, &r->heap_end, &r->heap_bytes,
+		&r->grows, &r->grown_bytes, &r->failed_grows, &r->shrinks,
+		&r->shrunk_bytes, &r->peak_brk,
+	};
+	static const bool hex[] = {
+		true, true, true, false, false, false, false, false, false,
+		true,
+	};
+	char *tok[NCOLUMNS + 1];
+	unsigned long pid;
+	int i;
+
+	memset(r, 0, sizeof(*r));
+	if (split_blanks(line, tok, NCOLUMNS) != NCOLUMNS)
+		return false;
+	if (!parse_ulong(tok[0], false, &pid) || !pid || pid > INT_MAX)
+		return false;
+	r->pid = pid;
+	if (strlen(tok[1]) >= sizeof(r->comm))
+		return false;
+	strcpy(r->comm, tok[1]);
+	for (i = 0; i < NCOLUMNS - 2; i++)
+		if (!parse_ulong(tok[i + 2], hex[i], num[i]))
+			return false;
+	return true;
+}
+
+/* Read and parse the listing into records[].  Returns the count or -errno. */
+static int load_processes(void)
+{
+	ssize_t len = read_file(PROCESSES_PATH, listing, sizeof(listing));
+	char *pos = listing, *line;
+	int lineno = 1;
+
+	nrecords = 0;
+	listing_bad_line = 0;
+	if (len < 0)
+		return len;
+	line = next_line(&pos);
+	if (!line || !check_header(line)) {
+		listing_bad_line = 1;
+		return -EPROTO;
+	}
+	while ((line = next_line(&pos))) {
+		lineno++;
+		if (nrecords == RECORDS_MAX)
+			return -E2BIG;
+		if (!parse_record(line, &records[nrecords])) {
+			listing_bad_line = lineno;
+			return -EPROTO;
+		}
+		nrecords++;
+	}
+	return nrecords;
+}
+
+static const struct heap_rec *find_record(int pid)
+{
+	int i;
+
+	for (i = 0; i < nrecords; i++)
+		if (records[i].pid == pid)
+			return &records[i];
+	return NULL;
+}
+
+static int count_records(int pid)
+{
+	int i, n = 0;
+
+	for (i = 0; i < nrecords; i++)
+		n += records[i].pid == pid;
+	return n;
+}
+
+static void reload_processes(struct __test_metadata *_metadata)
+{
+	int n = load_processes();
+
+	ASSERT_LE(0, n) TH_LOG("%s: error %d at line %d", PROCESSES_PATH,
+			       -n, listing_bad_line);
+}
+
+/* The one processes line of pid, copied into *out. */
+static void get_record(struct __test_metadata *_metadata, int pid,
+		       struct heap_rec *out)
+{
+	reload_processes(_metadata);
+	ASSERT_EQ(1, count_records(pid)) TH_LOG("lines for pid %d", pid);
+	*out = *find_record(pid);
+}
+
+/* ---- the pid query file ---- */
+
+static int write_pid_file(const char *buf, size_t len)
+{
+	return write_file(PID_PATH, buf, len);
+}
+
+static int select_pid(int pid)
+{
+	char buf[32];
+
+	return write_pid_file(buf, snprintf(buf, sizeof(buf), "%d\n", pid));
+}
+
+/* Read the pid file into *r.  Returns 0, -errno, or -EPROTO. */
+static int read_pid_file(struct heap_rec *r)
+{
+	static const struct {
+		const char *key;
+		bool hex;
+		size_t off;
+	} nums[] = {
+		{ "start_brk", true, offsetof(struct heap_rec, start_brk) },
+		{ "brk", true, offsetof(struct heap_rec, brk) },
+		{ "heap_end", true, offsetof(struct heap_rec, heap_end) },
+		{ "heap_bytes", false, offsetof(struct heap_rec, heap_bytes) },
+		{ "grows", false, offsetof(struct heap_rec, grows) },
+		{ "grown_bytes", false, offsetof(struct heap_rec, grown_bytes) },
+		{ "failed_grows", false, offsetof(struct heap_rec, failed_grows) },
+		{ "shrinks", false, offsetof(struct heap_rec, shrinks) },
+		{ "shrunk_bytes", false, offsetof(struct heap_rec, shrunk_bytes) },
+		{ "peak_brk", true, offsetof(struct heap_rec, peak_brk) },
+	};
+	ssize_t len = read_file(PID_PATH, text, sizeof(text));
+	unsigned long pid;
+	size_t i;
+
+	memset(r, 0, sizeof(*r));
+	if (len < 0)
+		return len;
+	if (kv_ulong(text, "pid", false, &pid) || pid > INT_MAX ||
+	    kv_get(text, "comm", r->comm, sizeof(r->comm)) ||
+	    kv_get(text, "last_change", r->last_change, sizeof(r->last_change)) ||
+	    kv_get(text, "tracked", r->tracked, sizeof(r->tracked)))
+		return -EPROTO;
+	r->pid = pid;
+	for (i = 0; i < ARRAY_SIZE(nums); i++)
+		if (kv_ulong(text, nums[i].key, nums[i].hex,
+			     (unsigned long *)((char *)r + nums[i].off)))
+			return -EPROTO;
+	return 0;
+}
+
+static void get_pid_file(struct __test_metadata *_metadata, struct heap_rec *r)
+{
+	int err = read_pid_file(r);
+
+	ASSERT_EQ(0, err) TH_LOG("reading %s: %s", PID_PATH, strerror(-err));
+}
+
+/* "S.NNNNNNNNN" to nanoseconds; false if it is not exactly that. */
+static bool parse_last_change(const char *s, uint64_t *ns)
+{
+	const char *dot = strchr(s, '.');
+	unsigned long sec, frac;
+	char whole[24];
+
+	if (!dot || dot == s || (size_t)(dot - s) >= sizeof(whole) ||
+	    strlen(dot + 1) != 9)
+		return false;
+	memcpy(whole, s, dot - s);
+	whole[dot - s] = '\0';
+	if (!parse_ulong(whole, false, &sec) || !parse_ulong(dot + 1, false, &frac))
+		return false;
+	*ns = (uint64_t)sec * 1000000000ULL + frac;
+	return true;
+}
+
+static uint64_t boottime_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_BOOTTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+/* ---- the module ---- */
+
+static int unload_module(void)
+{
+	return syscall(SYS_delete_module, MODULE_NAME, O_NONBLOCK) ? errno : 0;
+}
+
+static int load_module(const char *ko)
+{
+	int fd = open(ko, O_RDONLY | O_CLOEXEC);
+	int err = 0;
+
+	if (fd < 0)
+		return errno;
+	if (syscall(SYS_finit_module, fd, "", 0))
+		err = errno;
+	close(fd);
+	return err;
+}
+
+/* ---- helper processes ---- */
+
+struct kid {
+	int pid;
+	int to;			/* its stdin */
+	int from;		/* its stdout */
+	unsigned long ready_brk; /* sbrk(0) from its last "ready" line */
+};
+
+FIXTURE(brkscope) {
+	struct kid kids[2];
+	int others[OTHERS_MAX];	/* forked copies and grandchildren */
+	int nothers;
+	int gate[2];		/* forked copies block reading gate[0] */
+	int ready[2];		/* ... after writing one byte to ready[1] */
+	bool module_out;	/* unloaded by a test: load it back */
+};
+
+static char exe_dir[PATH_MAX];
+
+static void find_exe_dir(void)
+{
+	ssize_t n = readlink("/proc/self/exe", exe_dir, sizeof(exe_dir) - 1);
+	char *slash;
+
+	exe_dir[n > 0 ? n : 0] = '\0';
+	slash = strrchr(exe_dir, '/');
+	if (slash)
+		*slash = '\0';
+	else
+		strcpy(exe_dir, ".");
+}
+
+static void close_fd(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+}
+
+static void add_other(struct __test_metadata *_metadata,
+		      FIXTURE_DATA(brkscope) *self, int pid)
+{
+	ASSERT_LT(self->nothers, OTHERS_MAX);
+	self->others[self->nothers++] = pid;
+}
+
+/* Wait for pid (a child of ours) and forget it.  Returns its wait status. */
+static int reap(FIXTURE_DATA(brkscope) *self, int pid)
+{
+	int status = -1, i;
+
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	for (i = 0; i < self->nothers; i++)
+		if (self->others[i] == pid)
+			self->others[i] = 0;
+	for (i = 0; i < 2; i++)
+		if (self->kids[i].pid == pid)
+			self->kids[i].pid = 0;
+	return status;
+}
+
+/* Fork and exec a helper with pipes on its stdin and stdout. */
+static struct kid *spawn(struct __test_metadata *_metadata,
+			 FIXTURE_DATA(brkscope) *self, int slot,
+			 const char *prog, const char *arg)
+{
+	struct kid *k = &self->kids[slot];
+	char path[PATH_MAX + 32];
+	int in[2], out[2];
+
+	snprintf(path, sizeof(path), "%s/%s", exe_dir, prog);
+	ASSERT_EQ(0, access(path, X_OK)) TH_LOG("%s: %s", path, strerror(errno));
+	ASSERT_EQ(0, pipe2(in, O_CLOEXEC));
+	ASSERT_EQ(0, pipe2(out, O_CLOEXEC));
+	k->pid = fork();
+	ASSERT_LE(0, k->pid);
+	if (!k->pid) {
+		char *argv[] = { path, (char *)arg, NULL };
+
+		signal(SIGPIPE, SIG_DFL);
+		if (dup2(in[0], STDIN_FILENO) < 0 || dup2(out[1], STDOUT_FILENO) < 0)
+			_exit(126);
+		execv(path, argv);
+		_exit(127);
+	}
+	close(in[0]);
+	close(out[1]);
+	k->to = in[1];
+	k->from = out[0];
+	return k;
+}
+
+/* Read one line (without newline) from a helper, waiting at most a while. */
+static void kid_line(struct __test_metadata *_metadata, struct kid *k,
+		     char *buf, size_t size)
+{
+	struct pollfd pfd = { .fd = k->from, .events = POLLIN };
+	size_t len = 0;
+	ssize_t n;
+	char c;
+
+	for (;;) {
+		ASSERT_EQ(1, poll(&pfd, 1, REPLY_TIMEOUT_MS))
+			TH_LOG("no answer from pid %d", k->pid);
+		n = read(k->from, &c, 1);
+		ASSERT_EQ(1, n) TH_LOG("pid %d closed its stdout", k->pid);
+		if (c == '\n')
+			break;
+		ASSERT_LT(len + 1, size);
+		buf[len++] = c;
+	}
+	buf[len] = '\0';
+}
+
+static void kid_send(struct __test_metadata *_metadata, struct kid *k,
+		     const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static void kid_send(struct __test_metadata *_metadata, struct kid *k,
+		     const char *fmt, ...)
+{
+	char buf[LINE_MAX_LEN];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, sizeof(buf) - 1, fmt, ap);
+	va_end(ap);
+	ASSERT_LT(n, (int)sizeof(buf) - 1);
+	buf[n++] = '\n';
+	ASSERT_EQ(n, write(k->to, buf, n)) TH_LOG("pid %d: %s", k->pid,
+						  strerror(errno));
+}
+
+/* Read brk_child's "ready <pid> <sbrk0>" line. */
+static void expect_ready(struct __test_metadata *_metadata, struct kid *k)
+{
+	char line[LINE_MAX_LEN];
+	int pid;
+
+	kid_line(_metadata, k, line, sizeof(line));
+	ASSERT_EQ(2, sscanf(line, "ready %d %lx", &pid, &k->ready_brk))
+		TH_LOG("got '%s'", line);
+	ASSERT_EQ(k->pid, pid);
+}
+
+static struct kid *start_brk_child(struct __test_metadata *_metadata,
+				   FIXTURE_DATA(brkscope) *self, int slot)
+{
+	struct kid *k = spawn(_metadata, self, slot, "brk_child", NULL);
+
+	expect_ready(_metadata, k);
+	return k;
+}
+
+/*
+ * "sbrk inc": returns 0 with *old and *cur from an "ok" answer, or the
+ * errno of an "err" answer with *cur = sbrk(0).
+ */
+static int child_sbrk(struct __test_metadata *_metadata, struct kid *k,
+		      long inc, unsigned long *old, unsigned long *cur)
+{
+	char line[LINE_MAX_LEN];
+	int err;
+
+	kid_send(_metadata, k, "sbrk %ld", inc);
+	kid_line(_metadata, k, line, sizeof(line));
+	if (sscanf(line, "ok %lx %lx", old, cur) == 2)
+		return 0;
+	*old = 0;
+	ASSERT_EQ(2, sscanf(line, "err %d %lx", &err, cur))
+		TH_LOG("sbrk %ld: got '%s'", inc, line);
+	return err;
+}
+
+/* "sbrk inc" that must succeed; returns the new sbrk(0). */
+static unsigned long child_move(struct __test_metadata *_metadata,
+				struct kid *k, long inc, unsigned long *old)
+{
+	unsigned long before, after = 0;
+
+	ASSERT_EQ(0, child_sbrk(_metadata, k, inc, &before, &after))
+		TH_LOG("sbrk %ld in pid %d failed", inc, k->pid);
+	ASSERT_EQ(before + inc, after);
+	if (old)
+		*old = before;
+	return after;
+}
+
+/* A command answered by a bare "ok". */
+static void child_ok(struct __test_metadata *_metadata, struct kid *k,
+		     const char *cmd)
+{
+	char line[LINE_MAX_LEN];
+
+	kid_send(_metadata, k, "%s", cmd);
+	kid_line(_metadata, k, line, sizeof(line));
+	ASSERT_STREQ("ok", line) TH_LOG("'%s'", cmd);
+}
+
+/*
+ * Fork a copy of this process (no exec): it moves its break by inc (when
+ * nonzero), renames itself to comm (when given), writes one byte to
+ * ready[1] and blocks until gate[1] is closed.  open_gate() first.
+ */
+static int fork_waiter(struct __test_metadata *_metadata,
+		       FIXTURE_DATA(brkscope) *self, long inc, const char *comm)
+{
+	int pid = fork();
+	char c;
+
+	ASSERT_LE(0, pid) TH_LOG("fork: %s", strerror(errno));
+	if (!pid) {
+		close(self->gate[1]);
+		close(self->ready[0]);
+		if (comm && prctl(PR_SET_NAME, comm))
+			_exit(2);
+		if (inc && sbrk(inc) == (void *)-1)
+			_exit(3);
+		if (write(self->ready[1], "r", 1) != 1)
+			_exit(4);
+		while (read(self->gate[0], &c, 1) > 0)
+			;
+		_exit(0);
+	}
+	add_other(_metadata, self, pid);
+	return pid;
+}
+
+static void open_gate(struct __test_metadata *_metadata,
+		      FIXTURE_DATA(brkscope) *self)
+{
+	ASSERT_EQ(0, pipe2(self->gate, O_CLOEXEC));
+	ASSERT_EQ(0, pipe2(self->ready, O_CLOEXEC));
+}
+
+/* Wait until n forked waiters have reported ready. */
+static void wait_waiters(struct __test_metadata *_metadata,
+			 FIXTURE_DATA(brkscope) *self, int n)
+{
+	struct pollfd pfd = { .fd = self->ready[0], .events = POLLIN };
+	char buf[256];
+	ssize_t got;
+
+	close_fd(&self->ready[1]);	/* EOF once every waiter died */
+	while (n > 0) {
+		ASSERT_EQ(1, poll(&pfd, 1, REPLY_TIMEOUT_MS))
+			TH_LOG("%d waiters never became ready", n);
+		got = read(self->ready[0], buf, n < (int)sizeof(buf) ? n : (int)sizeof(buf));
+		ASSERT_LT(0, got) TH_LOG("%d waiters died before ready", n);
+		n -= got;
+	}
+}
+
+/* Let the waiters go and reap them; returns how many did not exit 0. */
+static int release_waiters(FIXTURE_DATA(brkscope) *self)
+{
+	int i, bad = 0, status;
+
+	close_fd(&self->gate[1]);
+	for (i = 0; i < self->nothers; i++) {
+		if (self->others[i] <= 0)
+			continue;
+		status = reap(self, self->others[i]);
+		bad += !WIFEXITED(status) || WEXITSTATUS(status);
+	}
+	return bad;
+}
+
+/* Kill whatever /proc says our children are, and reap until none is left. */
+static void reap_all_children(void)
+{
+	char path[64], *pos, *tok, *save = NULL;
+	int tries, pid;
+
+	snprintf(path, sizeof(path), "/proc/self/task/%d/children", getpid());
+	for (tries = 0; tries < 1000; tries++) {
+		while ((pid = waitpid(-1, NULL, WNOHANG)) > 0)
+			;
+		if (pid < 0 && errno == ECHILD)
+			return;
+		if (read_file(path, text, sizeof(text)) > 0) {
+			pos = text;
+			for (tok = strtok_r(pos, " \n", &save); tok;
+			     tok = strtok_r(NULL, " \n", &save))
+				kill(atoi(tok), SIGKILL);
+		}
+		usleep(10000);
+	}
+}
+
+FIXTURE_SETUP(brkscope)
+{
+	int i;
+
+	page_size = sysconf(_SC_PAGESIZE);
+	find_exe_dir();
+	signal(SIGPIPE, SIG_IGN);
+	/* brk_child's forked children get reparented to us: reap them. */
+	ASSERT_EQ(0, prctl(PR_SET_CHILD_SUBREAPER, 1));
+	for (i = 0; i < 2; i++)
+		self->kids[i].to = self->kids[i].from = -1;
+	self->gate[0] = self->gate[1] = -1;
+	self->ready[0] = self->ready[1] = -1;
+}
+
+FIXTURE_TEARDOWN(brkscope)
+{
+	const char *ko = getenv("BRKSCOPE_KO");
+	int i, err;
+
+	for (i = 0; i < 2; i++) {
+		if (self->kids[i].pid > 0)
+			kill(self->kids[i].pid, SIGKILL);
+		close_fd(&self->kids[i].to);
+		close_fd(&self->kids[i].from);
+	}
+	for (i = 0; i < self->nothers; i++)
+		if (self->others[i] > 0)
+			kill(self->others[i], SIGKILL);
+	close_fd(&self->gate[0]);
+	close_fd(&self->gate[1]);
+	close_fd(&self->ready[0]);
+	close_fd(&self->ready[1]);
+	reap_all_children();
+	if (self->module_out && ko) {
+		err = load_module(ko);
+		if (err)
+			TH_LOG("could not load %s back: %s", ko, strerror(err));
+	}
+}
+
+/* ---- tests ---- */
+
+BRK_TEST(processes_header_lists_documented_columns)
+{
+	char *pos = listing, *line;
+	ssize_t len;
+
+	REQUIRE_BRKSCOPE();
+	len = read_file(PROCESSES_PATH, listing, sizeof(listing));
+	ASSERT_LE(0, len) TH_LOG("%s: %s", PROCESSES_PATH, strerror(-len));
+	line = next_line(&pos);
+	ASSERT_NE(NULL, line);
+	TH_LOG("header: %s", line);
+	ASSERT_TRUE(check_header(line));
+}
+
+BRK_TEST(processes_lines_are_self_consistent)
+{
+	struct kid *k;
+	int i;
+
+	REQUIRE_BRKSCOPE();
+	k = start_brk_child(_metadata, self, 0);
+	child_move(_metadata, k, 2 * page_size + 17, NULL);
+	reload_processes(_metadata);
+	ASSERT_NE(NULL, find_record(k->pid));
+	for (i = 0; i < nrecords; i++) {
+		const struct heap_rec *r = &records[i];
+
+		EXPECT_EQ(page_align(r->brk), r->heap_end) TH_LOG("pid %d", r->pid);
+		EXPECT_EQ(r->brk - r->start_brk, r->heap_bytes) TH_LOG("pid %d", r->pid);
+		EXPECT_LE(r->start_brk, r->brk) TH_LOG("pid %d", r->pid);
+		EXPECT_LE(r->brk, r->peak_brk) TH_LOG("pid %d", r->pid);
+		EXPECT_EQ(0UL, r->grown_bytes % page_size) TH_LOG("pid %d", r->pid);
+		EXPECT_EQ(0UL, r->shrunk_bytes % page_size) TH_LOG("pid %d", r->pid);
+	}
+}
+
+BRK_TEST(stats_lists_documented_counters)
+{
+	static const char *const keys[] = {
+		"probe_hits", "probe_missed", "do_brk_flags_hits",
+		"do_brk_flags_missed", "brk_syscall_hits", "brk_syscall_missed",
+		"exit_mmap_hits", "exit_mmap_missed", "loader_maps",
+		"records_in_use", "records_limit", "records_dropped",
+	};
+	unsigned long val, in_use = 0, limit = 0;
+	ssize_t len;
+	size_t i;
+
+	REQUIRE_BRKSCOPE();
+	len = read_file(STATS_PATH, text, sizeof(text));
+	ASSERT_LE(0, len) TH_LOG("%s: %s", STATS_PATH, strerror(-len));
+	for (i = 0; i < ARRAY_SIZE(keys); i++) {
+		EXPECT_EQ(0, kv_ulong(text, keys[i], false, &val))
+			TH_LOG("stats key %s", keys[i]);
+	}
+	ASSERT_EQ(0, kv_ulong(text, "records_in_use", false, &in_use));
+	ASSERT_EQ(0, kv_ulong(text, "records_limit", false, &limit));
+	EXPECT_LE(in_use, limit);
+}
+
+/* heap_spy's Before/After, from its three output lines. */
+static void start_heap_spy(struct __test_metadata *_metadata,
+			   FIXTURE_DATA(brkscope) *self, unsigned long *before,
+			   unsigned long *after)
+{
+	struct kid *k = spawn(_metadata, self, 0, "heap_spy", "--wait");
+	char line[LINE_MAX_LEN];
+
+	kid_line(_metadata, k, line, sizeof(line));
+	ASSERT_STREQ("Heap Pointer location:", line);
+	kid_line(_metadata, k, line, sizeof(line));
+	ASSERT_EQ(1, sscanf(line, "Before:%lx", before)) TH_LOG("'%s'", line);
+	kid_line(_metadata, k, line, sizeof(line));
+	ASSERT_EQ(1, sscanf(line, "After:%lx", after)) TH_LOG("'%s'", line);
+	ASSERT_LT(*before, *after);
+}
+
+BRK_TEST(seed_malloc_growth_shows_in_processes)
+{
+	unsigned long before, after, stat_brk;
+	struct heap_rec r;
+	int pid;
+
+	REQUIRE_BRKSCOPE();
+	start_heap_spy(_metadata, self, &before, &after);
+	pid = self->kids[0].pid;
+	ASSERT_EQ(0, proc_start_brk(pid, &stat_brk));
+	get_record(_metadata, pid, &r);
+	TH_LOG("heap_spy: Before %#lx After %#lx: grows %lu, %lu bytes",
+	       before, after, r.grows, r.grown_bytes);
+
+	EXPECT_STREQ("heap_spy", r.comm);
+	EXPECT_EQ(stat_brk, r.start_brk);
+	EXPECT_EQ(before, r.start_brk);
+	EXPECT_EQ(after, r.brk);
+	EXPECT_EQ(0UL, after % page_size);
+	EXPECT_EQ(after, r.heap_end);
+	EXPECT_EQ(after - before, r.heap_bytes);
+	EXPECT_EQ(1UL, r.grows);
+	EXPECT_EQ(after - before, r.grown_bytes);
+	EXPECT_EQ(0UL, r.failed_grows);
+	EXPECT_EQ(0UL, r.shrinks);
+	EXPECT_EQ(0UL, r.shrunk_bytes);
+	EXPECT_EQ(after, r.peak_brk);
+}
+
+BRK_TEST(seed_pid_file_matches_processes_line)
+{
+	unsigned long before, after;
+	struct heap_rec line, q;
+	int pid;
+
+	REQUIRE_BRKSCOPE();
+	start_heap_spy(_metadata, self, &before, &after);
+	pid = self->kids[0].pid;
+	ASSERT_EQ(0, select_pid(pid));
+	get_pid_file(_metadata, &q);
+	get_record(_metadata, pid, &line);
+
+	EXPECT_EQ(pid, q.pid);
+	EXPECT_STREQ(line.comm, q.comm);
+	EXPECT_EQ(line.start_brk, q.start_brk);
+	EXPECT_EQ(line.brk, q.brk);
+	EXPECT_EQ(line.heap_end, q.heap_end);
+	EXPECT_EQ(line.heap_bytes, q.heap_bytes);
+	EXPECT_EQ(line.grows, q.grows);
+	EXPECT_EQ(line.grown_bytes, q.grown_bytes);
+	EXPECT_EQ(line.failed_grows, q.failed_grows);
+	EXPECT_EQ(line.shrinks, q.shrinks);
+	EXPECT_EQ(line.shrunk_bytes, q.shrunk_bytes);
+	EXPECT_EQ(line.peak_brk, q.peak_brk);
+	EXPECT_STREQ("yes", q.tracked);
+	EXPECT_STRNE("never", q.last_change);
+	EXPECT_EQ(after, q.brk);
+}
+
+BRK_TEST(sub_page_brk_moves_are_not_counted)
+{
+	unsigned long mid, old, up, down, grown;
+	struct heap_rec r;
+	struct kid *k;
+
+	REQUIRE_BRKSCOPE();
+	k = start_brk_child(_metadata, self, 0);
+	/* Grow to the middle of a page, so that +13 and -13 stay inside it. */
+	mid = page_align_down(k->ready_brk) + 3 * page_size + page_size / 2;
+	child_move(_metadata, k, mid - k->ready_brk, &old);
+	grown = page_align(mid) - page_align(old);
+	ASSERT_LT(0UL, grown);
+
+	up = child_move(_metadata, k, 13, NULL);
+	ASSERT_EQ(page_align(mid), page_align(up));
+	get_record(_metadata, k->pid, &r);
+	EXPECT_EQ(up, r.brk);
+	EXPECT_EQ(page_align(up), r.heap_end);
+	EXPECT_EQ(1UL, r.grows);
+	EXPECT_EQ(grown, r.grown_bytes);
+
+	down = child_move(_metadata, k, -26, NULL);
+	ASSERT_EQ(page_align(mid), page_align(down));
+	get_record(_metadata, k->pid, &r);
+	EXPECT_EQ(down, r.brk);
+	EXPECT_EQ(page_align(down), r.heap_end);
+	EXPECT_EQ(1UL, r.grows);
+	EXPECT_EQ(grown, r.grown_bytes);
+	EXPECT_EQ(0UL, r.shrinks);
+	EXPECT_EQ(0UL, r.shrunk_bytes);
+}
+
+BRK_TEST(shrink_counts_unmapped_pages)
+{
+	unsigned long o1, n1, o2, n2;
+	struct heap_rec r;
+	struct kid *k;
+
+	REQUIRE_BRKSCOPE();
+	k = start_brk_child(_metadata, self, 0);
+	n1 = child_move(_metadata, k, 8 * page_size, &o1);
+	n2 = child_move(_metadata, k, -3 * (long)page_size, &o2);
+	get_record(_metadata, k->pid, &r);
+
+	EXPECT_EQ(1UL, r.shrinks);
+	EXPECT_EQ(page_align(o2) - page_align(n2), r.shrunk_bytes);
+	EXPECT_EQ(n2, r.brk);
+	EXPECT_EQ(page_align(n2), r.heap_end);
+	EXPECT_EQ(n2 - k->ready_brk, r.heap_bytes);
+	EXPECT_EQ(1UL, r.grows);
+	EXPECT_EQ(page_align(n1) - page_align(o1), r.grown_bytes);
+}
+
+BRK_TEST(peak_brk_keeps_highest_brk_after_shrink)
+{
+	unsigned long high, low;
+	struct heap_rec r;
+	struct kid *k;
+
+	REQUIRE_BRKSCOPE();
+	k = start_brk_child(_metadata, self, 0);
+	high = child_move(_metadata, k, 6 * page_size, NULL);
+	low = child_move(_metadata, k, -4 * (long)page_size, NULL);
+	get_record(_metadata, k->pid, &r);
+
+	EXPECT_EQ(low, r.brk);
+	EXPECT_EQ(high, r.peak_brk);
+}
+
+BRK_TEST(failed_growth_counts_failed_grows)
+{
+	unsigned long old, cur;
+	struct heap_rec r;
+	struct kid *k;
+
+	REQUIRE_BRKSCOPE();
+	k = start_brk_child(_metadata, self, 0);
+	child_ok(_metadata, k, "rlimit_data 0");
+	ASSERT_EQ(ENOMEM, child_sbrk(_metadata, k, page_size, &old, &cur));
+	ASSERT_EQ(k->ready_brk, cur);
+	get_record(_metadata, k->pid, &r);
+
+	EXPECT_EQ(1UL, r.failed_grows);
+	EXPECT_EQ(0UL, r.grows);
+	EXPECT_EQ(0UL, r.grown_bytes);
+	EXPECT_EQ(0UL, r.shrinks);
+	EXPECT_EQ(cur, r.brk);
+	EXPECT_EQ(k->ready_brk, r.start_brk);
+}
+
+BRK_TEST(forked_child_gets_own_record_with_inherited_heap)
+{
+	unsigned long parent_brk, before, after, parent_start, child_start;
+	struct heap_rec p1, p2, c;
+	char line[LINE_MAX_LEN];
+	struct kid *k;
+	int gpid;
+
+	REQUIRE_BRKSCOPE();
+	k = start_brk_child(_metadata, self, 0);
+	parent_brk = child_move(_metadata, k, 2 * page_size, NULL);
+	get_record(_metadata, k->pid, &p1);
+
+	kid_send(_metadata, k, "fork %ld", 2 * (long)page_size);
+	kid_line(_metadata, k, line, sizeof(line));
+	ASSERT_EQ(3, sscanf(line, "child %d %lx %lx", &gpid, &before, &after))
+		TH_LOG("'%s'", line);
+	add_other(_metadata, self, gpid);
+	ASSERT_EQ(parent_brk, before);
+	ASSERT_EQ(before + 2 * page_size, after);
+
+	ASSERT_EQ(0, proc_start_brk(k->pid, &parent_start));
+	ASSERT_EQ(0, proc_start_brk(gpid, &child_start));
+	get_record(_metadata, gpid, &c);
+	EXPECT_EQ(parent_start, child_start);
+	EXPECT_EQ(child_start, c.start_brk);
+	EXPECT_EQ(after, c.brk);
+	EXPECT_EQ(1UL, c.grows);
+	EXPECT_EQ(page_align(after) - page_align(before), c.grown_bytes);
+	EXPECT_EQ(0UL, c.failed_grows);
+	EXPECT_EQ(0UL, c.shrinks);
+	EXPECT_EQ(after, c.peak_brk);
+
+	get_record(_metadata, k->pid, &p2);
+	EXPECT_EQ(p1.brk, p2.brk);
+	EXPECT_EQ(p1.grows, p2.grows);
+	EXPECT_EQ(p1.grown_bytes, p2.grown_bytes);
+	EXPECT_EQ(p1.failed_grows, p2.failed_grows);
+	EXPECT_EQ(p1.shrinks, p2.shrinks);
+	EXPECT_EQ(p1.shrunk_bytes, p2.shrunk_bytes);
+	EXPECT_EQ(p1.peak_brk, p2.peak_brk);
+}
+
+BRK_TEST(exec_starts_new_record)
+{
+	unsigned long old, cur, stat_brk;
+	struct heap_rec r;
+	struct kid *k;
+
+	REQUIRE_BRKSCOPE();
+	k = start_brk_child(_metadata, self, 0);
+	child_move(_metadata, k, page_size, NULL);
+	child_move(_metadata, k, 2 * page_size, NULL);
+	get_record(_metadata, k->pid, &r);
+	ASSERT_EQ(2UL, r.grows);
+
+	kid_send(_metadata, k, "exec");
+	expect_ready(_metadata, k);
+	ASSERT_EQ(0, proc_start_brk(k->pid, &stat_brk));
+	ASSERT_EQ(stat_brk, k->ready_brk);
+	cur = child_move(_metadata, k, page_size, &old);
+	get_record(_metadata, k->pid, &r);
+
+	EXPECT_EQ(1UL, r.grows);
+	EXPECT_EQ(page_align(cur) - page_align(old), r.grown_bytes);
+	EXPECT_EQ(stat_brk, r.start_brk);
+	EXPECT_EQ(cur, r.brk);
+}
+
+BRK_TEST(exited_process_record_is_freed)
+{
+	long in_use, after;
+	struct heap_rec r;
+	struct kid *k;
+	int pid, status;
+
+	REQUIRE_BRKSCOPE();
+	k = start_brk_child(_metadata, self, 0);
+	pid = k->pid;
+	child_move(_metadata, k, page_size, NULL);
+	get_record(_metadata, pid, &r);
+	in_use = stat_counter("records_in_use");
+	ASSERT_LT(0, in_use);
+
+	kid_send(_metadata, k, "exit");
+	status = reap(self, pid);
+	ASSERT_TRUE(WIFEXITED(status) && !WEXITSTATUS(status));
+	reload_processes(_metadata);
+	EXPECT_EQ(0, count_records(pid));
+	after = stat_counter("records_in_use");
+	TH_LOG("records_in_use %ld before the exit, %ld after", in_use, after);
+	EXPECT_EQ(in_use - 1, after);
+}
+
+BRK_TEST(threads_share_one_record)
+{
+	const long nthreads = 8, iterations = 50, step = 4096;
+	unsigned long start, end;
+	char line[LINE_MAX_LEN];
+	struct heap_rec r;
+	struct kid *k;
+
+	REQUIRE_BRKSCOPE();
+	k = start_brk_child(_metadata, self, 0);
+	kid_send(_metadata, k, "threads %ld %ld", nthreads, iterations);
+	kid_line(_metadata, k, line, sizeof(line));
+	ASSERT_EQ(2, sscanf(line, "ok %lx %lx", &start, &end)) TH_LOG("'%s'", line);
+	ASSERT_EQ(start + nthreads * iterations * step, end);
+	get_record(_metadata, k->pid, &r);
+
+	EXPECT_EQ((unsigned long)(nthreads * iterations), r.grows);
+	EXPECT_EQ((unsigned long)(nthreads * iterations * step), r.grown_bytes);
+	EXPECT_EQ(page_align(end) - page_align(start), r.grown_bytes);
+	EXPECT_EQ(end, r.brk);
+	EXPECT_EQ(0UL, r.failed_grows);
+}
+
+BRK_TEST(comm_with_space_is_escaped_in_processes)
+{
+	struct heap_rec r;
+	int pid;
+
+	REQUIRE_BRKSCOPE();
+	open_gate(_metadata, self);
+	pid = fork_waiter(_metadata, self, page_size, "brk spy");
+	wait_waiters(_metadata, self, 1);
+	get_record(_metadata, pid, &r);
+	EXPECT_STREQ("brk\\040spy", r.comm);
+}
+
+BRK_SLOW_TEST(thousand_children_each_get_a_record)
+{
+	unsigned long base = (unsigned long)sbrk(0);
+	long in_use, limit, forked_in_use, after;
+	int i, bad = 0, pids[MANY_CHILDREN];
+	const struct heap_rec *r;
+
+	REQUIRE_BRKSCOPE();
+	in_use = stat_counter("records_in_use");
+	limit = stat_counter("records_limit");
+	ASSERT_LE(0, in_use);
+	ASSERT_LE(in_use + MANY_CHILDREN, limit)
+		TH_LOG("records_limit %ld leaves no room for %d more",
+		       limit, MANY_CHILDREN);
+
+	open_gate(_metadata, self);
+	for (i = 0; i < MANY_CHILDREN; i++)
+		pids[i] = fork_waiter(_metadata, self, page_size, NULL);
+	wait_waiters(_metadata, self, MANY_CHILDREN);
+
+	reload_processes(_metadata);
+	for (i = 0; i < MANY_CHILDREN; i++) {
+		r = find_record(pids[i]);
+		if (r && count_records(pids[i]) == 1 && r->grows == 1 &&
+		    r->grown_bytes == page_align(base + page_size) - page_align(base) &&
+		    r->brk == base + page_size)
+			continue;
+		if (bad++ < 5)
+			TH_LOG("pid %d: %s grows %lu grown_bytes %lu brk %#lx",
+			       pids[i], r ? "" : "missing", r ? r->grows : 0,
+			       r ? r->grown_bytes : 0, r ? r->brk : 0);
+	}
+	EXPECT_EQ(0, bad);
+	forked_in_use = stat_counter("records_in_use");
+	TH_LOG("records_in_use %ld before, %ld with %d children",
+	       in_use, forked_in_use, MANY_CHILDREN);
+	EXPECT_EQ(in_use + MANY_CHILDREN, forked_in_use);
+
+	EXPECT_EQ(0, release_waiters(self));
+	after = stat_counter("records_in_use");
+	TH_LOG("records_in_use %ld after reaping", after);
+	EXPECT_EQ(in_use, after);
+}
+
+BRK_TEST(pid_file_accepts_pid_with_or_without_newline)
+{
+	struct heap_rec q;
+	char buf[32];
+	int pid;
+
+	REQUIRE_BRKSCOPE();
+	open_gate(_metadata, self);
+	pid = fork_waiter(_metadata, self, 0, NULL);
+	wait_waiters(_metadata, self, 1);
+
+	ASSERT_EQ(0, write_pid_file(buf, snprintf(buf, sizeof(buf), "%d", pid)));
+	get_pid_file(_metadata, &q);
+	EXPECT_EQ(pid, q.pid);
+
+	ASSERT_EQ(0, write_pid_file(buf, snprintf(buf, sizeof(buf), "%d\n",
+						  getpid())));
+	get_pid_file(_metadata, &q);
+	EXPECT_EQ(getpid(), q.pid);
+}
+
+BRK_TEST(pid_file_answers_for_untracked_process)
+{
+	unsigned long brk_at_fork, stat_brk;
+	struct heap_rec q;
+	int pid;
+
+	REQUIRE_BRKSCOPE();
+	open_gate(_metadata, self);
+	brk_at_fork = (unsigned long)sbrk(0);
+	pid = fork_waiter(_metadata, self, 0, NULL);
+	wait_waiters(_metadata, self, 1);
+	ASSERT_EQ(0, proc_start_brk(pid, &stat_brk));
+	ASSERT_EQ(0, select_pid(pid));
+	get_pid_file(_metadata, &q);
+
+	EXPECT_EQ(pid, q.pid);
+	EXPECT_STREQ("no", q.tracked);
+	EXPECT_STREQ("never", q.last_change);
+	EXPECT_EQ(stat_brk, q.start_brk);
+	EXPECT_EQ(brk_at_fork, q.brk);
+	EXPECT_EQ(page_align(brk_at_fork), q.heap_end);
+	EXPECT_EQ(brk_at_fork - stat_brk, q.heap_bytes);
+	EXPECT_EQ(0UL, q.grows);
+	EXPECT_EQ(0UL, q.grown_bytes);
+	EXPECT_EQ(0UL, q.failed_grows);
+	EXPECT_EQ(0UL, q.shrinks);
+	EXPECT_EQ(0UL, q.shrunk_bytes);
+	EXPECT_EQ(brk_at_fork, q.peak_brk);
+}
+
+BRK_TEST(pid_file_last_change_is_time_of_growth)
+{
+	/* the module's clock may be a tick coarser than ours */
+	const uint64_t slack = 50 * 1000 * 1000;
+	uint64_t t0, t1, when = 0;
+	struct heap_rec q;
+	struct kid *k;
+
+	REQUIRE_BRKSCOPE();
+	k = start_brk_child(_metadata, self, 0);
+	t0 = boottime_ns();
+	child_move(_metadata, k, page_size, NULL);
+	t1 = boottime_ns();
+	ASSERT_EQ(0, select_pid(k->pid));
+	get_pid_file(_metadata, &q);
+
+	EXPECT_STREQ("yes", q.tracked);
+	ASSERT_TRUE(parse_last_change(q.last_change, &when))
+		TH_LOG("last_change '%s'", q.last_change);
+	TH_LOG("growth between %llu and %llu ns, last_change %s",
+	       (unsigned long long)t0, (unsigned long long)t1, q.last_change);
+	EXPECT_LE(t0 - slack, when);
+	EXPECT_GE(t1 + slack, when);
+}
+
+BRK_TEST(pid_file_write_of_reaped_pid_fails_esrch)
+{
+	struct heap_rec q;
+	int pid, status;
+
+	REQUIRE_BRKSCOPE();
+	ASSERT_EQ(0, select_pid(getpid()));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid)
+		_exit(0);
+	add_other(_metadata, self, pid);
+	status = reap(self, pid);
+	ASSERT_TRUE(WIFEXITED(status));
+
+	EXPECT_EQ(ESRCH, select_pid(pid));
+	get_pid_file(_metadata, &q);
+	EXPECT_EQ(getpid(), q.pid);
+}
+
+BRK_TEST(pid_file_read_fails_esrch_after_process_exits)
+{
+	struct heap_rec q;
+	int pid;
+
+	REQUIRE_BRKSCOPE();
+	open_gate(_metadata, self);
+	pid = fork_waiter(_metadata, self, 0, NULL);
+	wait_waiters(_metadata, self, 1);
+	ASSERT_EQ(0, select_pid(pid));
+	get_pid_file(_metadata, &q);
+	ASSERT_EQ(pid, q.pid);
+
+	ASSERT_EQ(0, release_waiters(self));
+	EXPECT_EQ(-ESRCH, read_pid_file(&q));
+}
+
+/* Show a write's bytes with \n and friends visible. */
+static const char *visible(const char *s, size_t len)
+{
+	static char out[4 * 64 + 1];
+	size_t i, o = 0;
+
+	for (i = 0; i < len && o + 5 < sizeof(out); i++) {
+		if (s[i] == '\n')
+			o += sprintf(out + o, "\\n");
+		else if (s[i] < ' ' || s[i] > '~')
+			o += sprintf(out + o, "\\x%02x", (unsigned char)s[i]);
+		else
+			out[o++] = s[i];
+	}
+	out[o] = '\0';
+	return out;
+}
+
+BRK_TEST(pid_file_rejects_malformed_writes_with_einval)
+{
+	static struct {
+		const char *what;
+		char buf[64];
+	} bad[] = {
+		{ .what = "empty" },
+		{ .what = "just a newline" },
+		{ .what = "zero" },
+		{ .what = "negative" },
+		{ .what = "not a number" },
+		{ .what = "trailing garbage" },
+		{ .what = "trailing space" },
+		{ .what = "leading space" },
+		{ .what = "two pids" },
+		{ .what = "two pids on lines" },
+		{ .what = "two newlines" },
+		{ .what = "hex" },
+		{ .what = "huge" },
+		{ .what = "above PID_MAX_LIMIT" },
+		{ .what = "longer than 32 bytes" },
+	};
+	int me = getpid(), i = 0, err;
+	struct heap_rec q;
+	size_t n;
+
+	REQUIRE_BRKSCOPE();
+	/* A live pid wherever a number is wanted: only the form is wrong. */
+	i++;					/* empty */
+	strcpy(bad[i++].buf, "\n");
+	strcpy(bad[i++].buf, "0");
+	sprintf(bad[i++].buf, "-%d", me);
+	strcpy(bad[i++].buf, "abc");
+	sprintf(bad[i++].buf, "%dabc", me);
+	sprintf(bad[i++].buf, "%d ", me);
+	sprintf(bad[i++].buf, " %d", me);
+	sprintf(bad[i++].buf, "%d %d", me, me);
+	sprintf(bad[i++].buf, "%d\n%d", me, me);
+	sprintf(bad[i++].buf, "%d\n\n", me);
+	sprintf(bad[i++].buf, "0x%x", me);
+	strcpy(bad[i++].buf, "99999999999999999999");
+	sprintf(bad[i++].buf, "%d", PID_MAX_LIMIT + 1);
+	n = sprintf(bad[i].buf, "%d", me);	/* zero-padded to 40 bytes */
+	memmove(bad[i].buf + 40 - n, bad[i].buf, n + 1);
+	memset(bad[i].buf, '0', 40 - n);
+	i++;
+	ASSERT_EQ(ARRAY_SIZE(bad), (size_t)i);
+
+	ASSERT_EQ(0, select_pid(me));
+	for (i = 0; i < (int)ARRAY_SIZE(bad); i++) {
+		n = strlen(bad[i].buf);
+		err = write_pid_file(bad[i].buf, n);
+		TH_LOG("%-22s '%s' (%zu bytes): %s", bad[i].what,
+		       visible(bad[i].buf, n), n, err ? strerror(err) : "accepted");
+		EXPECT_EQ(EINVAL, err);
+		EXPECT_EQ(0, read_pid_file(&q));
+		EXPECT_EQ(me, q.pid) TH_LOG("pid set lost after '%s'", bad[i].what);
+	}
+}
+
+/* Forked copies of this process that move their breaks until killed. */
+static void start_brk_storm(struct __test_metadata *_metadata,
+			    FIXTURE_DATA(brkscope) *self)
+{
+	int i, pid;
+
+	for (i = 0; i <= BRK_STORMERS; i++) {
+		pid = fork();
+		ASSERT_LE(0, pid);
+		if (pid) {
+			add_other(_metadata, self, pid);
+			continue;
+		}
+		if (i < BRK_STORMERS) {
+			for (;;) {
+				sbrk(page_size);
+				sbrk(-(long)page_size);
+			}
+		}
+		for (;;) {
+			pid = fork();
+			if (!pid) {
+				sbrk(page_size);
+				_exit(0);
+			}
+			if (pid > 0)
+				waitpid(pid, NULL, 0);
+		}
+	}
+}
+
+static void stop_brk_storm(FIXTURE_DATA(brkscope) *self)
+{
+	int i;
+
+	for (i = 0; i < self->nothers; i++) {
+		if (self->others[i] <= 0)
+			continue;
+		kill(self->others[i], SIGKILL);
+		reap(self, self->others[i]);
+	}
+}
+
+/* Keep this test last: it unloads the module the others need. */
+BRK_SLOW_TEST(module_reloads_during_brk_storm)
+{
+	const char *ko = getenv("BRKSCOPE_KO");
+	long hits = 0;
+	ssize_t len;
+	int cycle, err, tries;
+
+	REQUIRE_BRKSCOPE();
+	if (!ko)
+		SKIP(return, "BRKSCOPE_KO (path of brkscope.ko) not set");
+	ASSERT_EQ(0, access(ko, R_OK)) TH_LOG("%s: %s", ko, strerror(errno));
+
+	start_brk_storm(_metadata, self);
+	for (cycle = 0; cycle < RELOAD_CYCLES; cycle++) {
+		err = unload_module();
+		ASSERT_EQ(0, err) TH_LOG("cycle %d: delete_module: %s", cycle,
+					 strerror(err));
+		self->module_out = true;
+		EXPECT_NE(0, access(BRKSCOPE_DIR, F_OK));
+		err = load_module(ko);
+		ASSERT_EQ(0, err) TH_LOG("cycle %d: finit_module(%s): %s", cycle,
+					 ko, strerror(err));
+		self->module_out = false;
+		len = read_file(STATS_PATH, text, sizeof(text));
+		ASSERT_LT(0, len) TH_LOG("cycle %d: %s: %s", cycle, STATS_PATH,
+					 strerror(-len));
+	}
+
+	/* The last load counts the storm's brk calls. */
+	for (tries = 0; tries < 100 && hits <= 0; tries++) {
+		usleep(20000);
+		hits = stat_counter("brk_syscall_hits");
+	}
+	EXPECT_LT(0, hits);
+
+	stop_brk_storm(self);
+	TH_LOG("%d unload/load cycles under a brk storm", RELOAD_CYCLES);
+}
+
+TEST_HARNESS_MAIN
