@@ -23,13 +23,15 @@ tap() {
 	esac
 }
 
-# run NAME CMD...: a host-side test, passing when CMD exits 0 and prints
-# nothing (a compiler or checker that speaks has found something).
+# run [-q] NAME CMD...: a host-side test, passing when CMD exits 0 and,
+# with -q, prints nothing (a compiler or checker that speaks found something).
 run() {
-	local name=$1 out
+	local quiet=0 name out
+	[ "$1" = -q ] && quiet=1 && shift
+	name=$1
 	shift
 	out=$log/$(echo "$name" | tr -c 'a-zA-Z0-9.\n' '_').log
-	if "$@" >"$out" 2>&1 && [ ! -s "$out" ]; then
+	if "$@" >"$out" 2>&1 && { [ $quiet = 0 ] || [ ! -s "$out" ]; }; then
 		tap "$name" ok
 	else
 		tap "$name" fail "$out"
@@ -42,11 +44,11 @@ echo "# test kernels: ${kernels[*]}"
 [ ${#kernels[@]} -eq 2 ] || tap "both test kernels (6.1, 6.12) are installed" fail
 
 for k in "${kernels[@]}"; do
-	run "$k: module builds with W=1 and sparse (C=2), no diagnostics" build_module "$k" C=2
-	run "$k: dkms builds the module from dkms.conf" sh -c "bash scripts/dkms.sh test '$k' >/dev/null"
+	run -q "$k: module builds with W=1 and sparse (C=2), no diagnostics" build_module "$k" C=2
+	run "$k: dkms builds the module from dkms.conf" bash scripts/dkms.sh test "$k"
 done
-run "checkpatch: no errors in module/" sh -c 'bash scripts/checkpatch.sh >/dev/null'
-run "selftests build with -Werror" make -s -C selftests
+run "checkpatch: no errors in module/" bash scripts/checkpatch.sh
+run -q "selftests build with -Werror" make -s -C selftests
 
 # guest_tap KVER FILE: the guest's TAP lines, renumbered into ours.  Each
 # "ok"/"not ok" line is one result; anything else is kept as a comment.

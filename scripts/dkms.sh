@@ -14,15 +14,6 @@ if [ "$version" != "$conf_version" ]; then
 	exit 1
 fi
 
-# copy_source DIR: the files dkms needs, nothing built.
-copy_source() {
-	rm -rf "$1" && mkdir -p "$1"
-	cp -a "$top/Kbuild" "$top/VERSION" "$top/dkms.conf" "$1/"
-	mkdir "$1/module"
-	cp -a "$top"/module/*.[ch] "$top/module/Kbuild" "$1/module/"
-	[ ! -d "$top/module/uapi" ] || cp -a "$top/module/uapi" "$1/module/"
-}
-
 case "${1:-}" in
 install)
 	copy_source "/usr/src/brkscope-$version"

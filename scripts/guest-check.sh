@@ -11,7 +11,11 @@ else
 	echo "not ok - insmod $(basename "$ko")"
 	exit 1
 fi
-BRKSCOPE_KO=$ko "$tests/brkscope_test"
+if BRKSCOPE_KO=$ko "$tests/brkscope_test"; then
+	echo "ok - brkscope_test exits 0"
+else
+	echo "not ok - brkscope_test exits 0 (it said $?)"
+fi
 if rmmod brkscope; then
 	echo "ok - rmmod brkscope"
 else

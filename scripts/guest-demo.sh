@@ -6,7 +6,7 @@ ko=$1
 spy=$2/heap_spy
 dbg=/sys/kernel/debug/brkscope
 
-say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+say() { printf '\n== %s\n' "$*"; }
 
 say "The seed: heap_spy prints sbrk(0), calls malloc(1000), prints sbrk(0)"
 echo "\$ strace -e trace=brk heap_spy"
@@ -34,6 +34,7 @@ echo "\$ cat $dbg/processes"
 cat $dbg/processes
 echo "  start_brk/brk are read live from the process's mm; grows and"
 echo "  grown_bytes count what do_brk_flags() really mapped (page-aligned)."
+echo "  (Any other line is a program that ran meanwhile, such as this cat.)"
 
 say "Ask about one process (any live one, even one that never grew)"
 echo "\$ echo $pid > $dbg/pid; cat $dbg/pid"
@@ -43,8 +44,8 @@ cat $dbg/pid
 say "The kernel's own views, for comparison"
 echo "\$ cut -d' ' -f47 /proc/$pid/stat     # start_brk, the only brk field /proc has"
 printf '%d = 0x%x\n' "$(cut -d' ' -f47 /proc/$pid/stat)" "$(cut -d' ' -f47 /proc/$pid/stat)"
-echo "\$ grep heap /proc/$pid/maps           # page-aligned, no exact brk"
-grep heap /proc/$pid/maps
+echo "\$ grep '\\[heap\\]' /proc/$pid/maps       # page-aligned, no exact brk"
+grep '\[heap\]' /proc/$pid/maps
 
 say "Probe statistics"
 echo "\$ cat $dbg/stats"

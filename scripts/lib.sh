@@ -19,6 +19,18 @@ test_kernels() {
 	newest_kernel '6.12.*+deb12-amd64'
 }
 
+# copy_source DIR: the module's sources, and nothing built from them, into
+# DIR (what an out-of-tree build or dkms needs).
+copy_source() {
+	rm -rf "$1" && mkdir -p "$1/module"
+	cp -a "$top/Kbuild" "$top/VERSION" "$top/dkms.conf" "$1/"
+	cp -a "$top/module/Kbuild" "$top/module/uapi" "$1/module/"
+	local f
+	for f in "$top"/module/*.[ch]; do
+		case $f in *.mod.c) ;; *) cp -a "$f" "$1/module/" ;; esac
+	done
+}
+
 # build_module KVER [MAKEVAR...]: build brkscope.ko for KVER under
 # build/kmod/KVER with W=1 (MAKEVAR may add C=2 for sparse) and print the
 # compiler's diagnostics, if any, to stdout.  Out-of-tree builds write next
@@ -26,10 +38,9 @@ test_kernels() {
 build_module() {
 	local kver=$1 dir=$build/kmod/$1 rc=0
 	shift
-	rm -rf "$dir" && mkdir -p "$dir"
-	cp -a "$top/Kbuild" "$top/VERSION" "$top/module" "$dir/"
+	copy_source "$dir"
 	make -s -C "/lib/modules/$kver/build" M="$dir" W=1 "$@" modules \
 		>"$dir/build.log" 2>&1 || rc=$?
-	grep -v -e '^Skipping BTF generation' -e '^make\[[0-9]*\]: ' "$dir/build.log"
+	grep -v -e '^Skipping BTF generation' -e '^make\[[0-9]*\]: ' "$dir/build.log" || true
 	return $rc
 }
