@@ -6,6 +6,7 @@
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 cd "$top"
+require_guest_visible
 
 bash scripts/setup.sh || exit 1
 
