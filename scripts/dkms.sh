@@ -32,7 +32,7 @@ test)
 		cat "$d/tree/brkscope/$version/build/make.log" 2>/dev/null || true
 		exit 1
 	fi
-	find "$d/tree/brkscope/$version/$kver" -name brkscope.ko | grep -q .
+	find "$d/tree/brkscope/$version/$kver" -name 'brkscope.ko*' | grep -q .
 	;;
 *)
 	echo "usage: dkms.sh install | test KVER" >&2
