@@ -108,8 +108,8 @@ static void send_queued(struct work_struct *work)
 		ret = brkscope_netlink_send_event(&ev);
 		if (!ret)
 			atomic64_inc(&sent);
-		else if (ret != -ESRCH)	/* -ESRCH: the last subscriber left */
-			atomic64_inc(&dropped);
+		else if (ret != -ESRCH || brkscope_netlink_has_listeners())
+			atomic64_inc(&dropped);	/* not: the last subscriber left */
 		cond_resched();
 	}
 }

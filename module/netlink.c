@@ -232,8 +232,9 @@ static int stats_doit(struct sk_buff *skb, struct genl_info *info)
  *
  * Process context (the events work item).
  *
- * Return: 0 when every subscriber got it, -ESRCH when there was none,
- * -ENOBUFS when one's socket was full, -ENOMEM or -EMSGSIZE.
+ * Return: 0 when a subscriber got it; -ESRCH when none did: there was none,
+ * or the only ones had full sockets (-ENOBUFS instead for those that set
+ * NETLINK_BROADCAST_ERROR); -ENOMEM or -EMSGSIZE.
  */
 int brkscope_netlink_send_event(const struct brkscope_event *ev)
 {

@@ -1,0 +1,41 @@
+#!/bin/bash
+# The client's answers that need no module: on the host, where brkscope.ko
+# cannot be loaded, every command must say so and exit 5, and every bad
+# argument must get a message on stderr and exit 2 before any netlink.
+set -u
+. "$(dirname "$0")/lib.sh"
+bin=$build/userspace/brkscope
+fails=0
+
+# expect RC STDERR-WORDS ARGS...: exit status RC and a message with WORDS.
+expect() {
+	local want=$1 words=$2 err rc
+	shift 2
+	err=$("$bin" "$@" 2>&1 >/dev/null)
+	rc=$?
+	if [ "$rc" != "$want" ] || [ -z "$err" ] || ! grep -q -- "$words" <<<"$err"; then
+		echo "brkscope $*: exit $rc, stderr '$err'; wanted exit $want and '$words'"
+		fails=$((fails + 1))
+	fi
+}
+
+nomod="family brkscope not found: is brkscope.ko loaded?"
+expect 5 "$nomod" stats
+expect 5 "$nomod" get 1
+expect 5 "$nomod" list
+expect 5 "$nomod" monitor -c 1
+expect 5 "$nomod" -j stats
+for pid in abc -1 0 12x "" 99999999999; do
+	expect 2 "bad pid" get "$pid"
+done
+expect 2 "bad pid" get 1 abc
+expect 2 "" get
+expect 2 "" list --sort size
+expect 2 "" monitor -c 0
+expect 2 "" monitor -c x
+expect 2 "" frobnicate
+expect 2 "" --no-such-option stats
+expect 2 "" ""
+"$bin" --help | grep -q "Exit status" || { echo "--help lists no exit codes"; fails=$((fails + 1)); }
+"$bin" --version | grep -q "$(cat "$top/VERSION")" || { echo "--version does not say $(cat "$top/VERSION")"; fails=$((fails + 1)); }
+[ "$fails" = 0 ]
