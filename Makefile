@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
-# brkscope: `make` builds module/brkscope.ko for this machine's kernel;
+# brkscope: `make` builds module/brkscope.ko for this machine's kernel and
+# the brkscope client (build/userspace/brkscope);
 # `make demo` and `make check` set everything up and run it in test VMs.
 
 # The running kernel's headers if there are any, else the newest Debian
@@ -10,14 +11,17 @@ KVER ?= $(shell v=$$(uname -r); [ -d /lib/modules/$$v/build ] && echo $$v || \
 	sed 's|/lib/modules/||; s|/build||' | sort -V | tail -n 1)
 KDIR ?= /lib/modules/$(KVER)/build
 
-.PHONY: all module selftests clean install dkms-install check check-host \
+.PHONY: all module userspace selftests clean install dkms-install check \
 	demo setup style sparse
 
-all: module
+all: module userspace
 
 module:
 	@test -d "$(KDIR)" || { echo "no kernel headers at '$(KDIR)': run 'sudo make setup' or set KDIR=" >&2; exit 1; }
 	$(MAKE) -C $(KDIR) M=$(CURDIR) W=1 modules
+
+userspace:
+	$(MAKE) -C userspace
 
 selftests:
 	$(MAKE) -C selftests
@@ -25,9 +29,10 @@ selftests:
 setup:
 	bash scripts/setup.sh
 
-install: module
+install: module userspace
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
 	depmod -a $(KVER)
+	$(MAKE) -C userspace install
 
 dkms-install:
 	bash scripts/dkms.sh install

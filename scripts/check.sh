@@ -50,6 +50,8 @@ for k in "${kernels[@]}"; do
 done
 run "checkpatch: no errors in module/" bash scripts/checkpatch.sh
 run -q "selftests build with -Werror" make -s -C selftests
+run -q "brkscope client builds with -Wall -Wextra -Werror" make -s -C userspace
+run "brkscope client: usage errors exit 2, no module exits 5" bash scripts/client-host-test.sh
 
 # guest_tap KVER FILE: the guest's TAP lines, renumbered into ours.  Each
 # "ok"/"not ok" line is one result; anything else is kept as a comment.
