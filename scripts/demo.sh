@@ -12,6 +12,8 @@ kver=$(newest_kernel '6.1.*-amd64')
 echo "demo: building brkscope.ko for $kver and the seed program"
 build_module "$kver"
 make -s -C selftests
+make -s -C userspace
 echo "demo: booting $kver in QEMU (software emulation, about 10 s)"
 bash scripts/vm-run.sh --kernel "$kver" --out "$build/vm/demo" -- \
-	sh scripts/guest-demo.sh "$build/kmod/$kver/module/brkscope.ko" "$build/selftests"
+	sh scripts/guest-demo.sh "$build/kmod/$kver/module/brkscope.ko" "$build/selftests" \
+	"$build/userspace/brkscope"

@@ -1,9 +1,10 @@
 #!/bin/sh
 # Runs inside the demo VM (scripts/demo.sh): the seed's experiment, seen by
 # strace, by the program itself, and by brkscope through debugfs.
-# usage: guest-demo.sh MODULE.ko SELFTEST-DIR
+# usage: guest-demo.sh MODULE.ko SELFTEST-DIR CLIENT
 ko=$1
 spy=$2/heap_spy
+client=$3
 dbg=/sys/kernel/debug/brkscope
 
 say() { printf '\n== %s\n' "$*"; }
@@ -41,6 +42,10 @@ echo "\$ echo $pid > $dbg/pid; cat $dbg/pid"
 echo "$pid" >$dbg/pid
 cat $dbg/pid
 
+say "The same through generic netlink, with the brkscope client"
+echo "\$ brkscope get $pid"
+"$client" get "$pid"
+
 say "The kernel's own views, for comparison"
 echo "\$ cut -d' ' -f47 /proc/$pid/stat     # start_brk, the only brk field /proc has"
 printf '%d = 0x%x\n' "$(cut -d' ' -f47 /proc/$pid/stat)" "$(cut -d' ' -f47 /proc/$pid/stat)"
@@ -53,4 +58,15 @@ cat $dbg/stats
 
 exec 3>&-
 wait "$pid"
+
+say "Heap events as they happen: brkscope monitor while heap_spy runs once more"
+echo "\$ brkscope monitor -c 3 & sleep 1; heap_spy; heap_spy; heap_spy"
+"$client" monitor -c 3 >/tmp/monitor.out 2>&1 &
+mon=$!
+sleep 1
+for i in 1 2 3; do "$spy" >/dev/null; done
+wait "$mon"
+cat /tmp/monitor.out
+echo "  (sleep grew its heap too: every process is seen, not only heap_spy.)"
+
 rmmod brkscope
