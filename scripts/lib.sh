@@ -47,11 +47,24 @@ copy_source() {
 # compiler's diagnostics, if any, to stdout.  Out-of-tree builds write next
 # to their sources, so each kernel gets a fresh copy of them.
 build_module() {
-	local kver=$1 dir=$build/kmod/$1 rc=0
+	local kver=$1
 	shift
+	build_module_in "/lib/modules/$kver/build" "$build/kmod/$kver" "$@"
+}
+
+# build_module_in KDIR DIR [MAKEVAR...]: the same against the kernel tree
+# KDIR (the debug kernel's), under DIR.
+build_module_in() {
+	local kdir=$1 dir=$2 rc=0
+	shift 2
 	copy_source "$dir"
-	make -s -C "/lib/modules/$kver/build" M="$dir" W=1 "$@" modules \
-		>"$dir/build.log" 2>&1 || rc=$?
+	make -s -C "$kdir" M="$dir" W=1 "$@" modules >"$dir/build.log" 2>&1 || rc=$?
 	grep -v -e '^Skipping BTF generation' -e '^make\[[0-9]*\]: ' "$dir/build.log" || true
 	return $rc
 }
+
+# The debug kernel of `make check-debug` (scripts/debug-kernel.sh): its
+# tree, which out-of-tree modules build against, and the image it boots.
+debug_kernel_dir=$build/debug-kernel
+debug_kernel_src=$debug_kernel_dir/src
+debug_kernel_image=$debug_kernel_src/arch/x86/boot/bzImage

@@ -15,28 +15,32 @@
 #include "internal.h"
 #include "output.h"
 
+/* "brkscope: MESSAGE" on stderr, after whatever stdout still holds. */
+static void vreport(const char *fmt, va_list ap)
+{
+	fflush(stdout);
+	fputs("brkscope: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	putc('\n', stderr);
+}
+
 void pr_err(const char *fmt, ...)
 {
 	va_list ap;
 
-	fflush(stdout);
-	fputs("brkscope: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vreport(fmt, ap);
 	va_end(ap);
-	putc('\n', stderr);
 }
 
 int usage_err(const char *fmt, ...)
 {
 	va_list ap;
 
-	fflush(stdout);
-	fputs("brkscope: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vreport(fmt, ap);
 	va_end(ap);
-	fputs("\nTry 'brkscope --help' for more information.\n", stderr);
+	fputs("Try 'brkscope --help' for more information.\n", stderr);
 	return EXIT_USAGE;
 }
 
