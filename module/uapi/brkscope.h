@@ -43,8 +43,9 @@
  *     BRKSCOPE_A_EVENT_SOURCE   u8    enum brkscope_event_source
  *     BRKSCOPE_A_PID            u32   initial pid namespace
  *     BRKSCOPE_A_COMM           string
- *     BRKSCOPE_A_EVENT_OLD_BRK  u64
- *     BRKSCOPE_A_EVENT_NEW_BRK  u64
+ *     BRKSCOPE_A_EVENT_OLD_BRK  u64   brk before (ELF loader: start of .bss map)
+ *     BRKSCOPE_A_EVENT_NEW_BRK  u64   brk after, or asked for by a failed
+ *                                     growth (ELF loader: end of .bss map)
  *     BRKSCOPE_A_EVENT_LEN      u64   page-aligned bytes mapped or unmapped
  *     BRKSCOPE_A_EVENT_TIME_NS  u64   boot-time ns
  */
