@@ -68,8 +68,10 @@ static int get_doit(struct sk_buff *skb, struct genl_info *info)
 	void *hdr;
 	int ret;
 
-	if (GENL_REQ_ATTR_CHECK(info, BRKSCOPE_A_PID))
+	if (GENL_REQ_ATTR_CHECK(info, BRKSCOPE_A_PID)) {
+		NL_SET_ERR_MSG(info->extack, "GET needs a pid (BRKSCOPE_A_PID)");
 		return -EINVAL;
+	}
 	task = brkscope_find_task(nla_get_u32(attr));
 	if (!task) {
 		NL_SET_ERR_MSG_ATTR(info->extack, attr,
@@ -106,6 +108,7 @@ static int get_dump_start(struct netlink_callback *cb)
 	const struct nlattr *attr = brkscope_dump_attrs(cb)[BRKSCOPE_A_PID];
 
 	if (attr) {
+		/* Before 6.5 a dump's start() has no extack: errno only. */
 		NL_SET_ERR_MSG_ATTR(cb->extack, attr,
 				    "a dump lists every process: leave out the pid, or drop NLM_F_DUMP");
 		return -EINVAL;
