@@ -1,0 +1,2572 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * brkscope netlink selftests: the generic netlink family "brkscope"
+ * (module/uapi/brkscope.h) checked against what processes report of
+ * themselves.
+ *
+ * Every expected address comes from a helper's own sbrk(0) reports, from
+ * this process's sbrk(0) (which forked children inherit) or from
+ * /proc/PID/stat; none is a constant.  Processes whose heap is measured do
+ * not call malloc-backed stdio between the measurement and the check.
+ *
+ * Helpers: heap_spy and brk_child, found next to this binary.  The binary
+ * itself, exec'd with NETLINK_TEST_ELF_REPORT set, reports where the ELF
+ * loader must have mapped its bss and exits (see elf_report_mode()).
+ */
+#define _GNU_SOURCE
+#include <elf.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <limits.h>
+#include <link.h>
+#include <poll.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/auxv.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <libmnl/libmnl.h>
+#include <linux/genetlink.h>
+#include <linux/netlink.h>
+
+#include "kselftest_harness.h"
+#include "../module/uapi/brkscope.h"
+
+#define MAX_RECORDS_PATH "/sys/module/brkscope/parameters/max_records"
+#define ELF_REPORT_ENV	"NETLINK_TEST_ELF_REPORT"
+#define COMM_SELF	"netlink_test"	/* comm of this program and its forks */
+
+#define PID_MAX_LIMIT	4194304
+#define NOBODY		65534
+
+#define REPLY_TIMEOUT_MS 30000		/* generous: TCG guests are slow */
+#define NL_BUF_SIZE	(32 << 10)
+#define DUMP_BUF_SIZE	(8 << 10)	/* small, so a dump takes many rounds */
+#define DUMP_MAX	40000
+#define TEXT_MAX	(64 << 10)
+#define CHILDREN_MAX	(512 << 10)	/* /proc/.../children with 10,000 pids */
+#define LINE_MAX_LEN	256
+#define OTHERS_MAX	64
+#define EVENTS_MAX	4096
+#define EV_RCVBUF	(8 << 20)
+
+#define MANY_CHILDREN	10000
+
+/* Tests spawn and exec helpers; TCG can be 50x slower than native. */
+#define NL_TEST(name)		TEST_F_TIMEOUT(netlink, name, 120)
+#define NL_SLOW_TEST(name)	TEST_F_TIMEOUT(netlink, name, 900)
+
+#define REQUIRE_FAMILY() do {						\
+	if (geteuid())							\
+		SKIP(return, "must run as root");			\
+	if (!self->family)						\
+		SKIP(return, "generic netlink family " BRKSCOPE_GENL_NAME \
+		     " not found: module not loaded");			\
+} while (0)
+
+static unsigned long page_size;
+
+static unsigned long page_align(unsigned long addr)
+{
+	return (addr + page_size - 1) & ~(page_size - 1);
+}
+
+static uint64_t boottime_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_BOOTTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+static double secs_since(uint64_t t0)
+{
+	return (boottime_ns() - t0) / 1e9;
+}
+
+static const char *errname(int err)
+{
+	const char *name = err ? strerrorname_np(err) : "0";
+
+	return name ? name : "?";
+}
+
+/* ---- files ---- */
+
+static char text[TEXT_MAX];
+
+/* Read a whole file into buf, NUL-terminated.  Returns length or -errno. */
+static ssize_t read_file(const char *path, char *buf, size_t size)
+{
+	size_t len = 0;
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -errno;
+	for (;;) {
+		if (len == size - 1) {
+			close(fd);
+			return -EFBIG;
+		}
+		n = read(fd, buf + len, size - 1 - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			n = -errno;
+			close(fd);
+			return n;
+		}
+		if (!n)
+			break;
+		len += n;
+	}
+	close(fd);
+	buf[len] = '\0';
+	return len;
+}
+
+/* A file holding one decimal number, or -errno. */
+static long read_number(const char *path)
+{
+	char *end;
+	long val;
+
+	if (read_file(path, text, sizeof(text)) < 0)
+		return -ENOENT;
+	errno = 0;
+	val = strtol(text, &end, 10);
+	if (errno || end == text || (*end && *end != '\n') || val < 0)
+		return -EPROTO;
+	return val;
+}
+
+/* Field 47 (start_brk) of /proc/PID/stat, counted after the last ')'. */
+static int proc_start_brk(int pid, unsigned long *out)
+{
+	char path[64], *p, *save = NULL, *tok;
+	int field = 3;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	n = read_file(path, text, sizeof(text));
+	if (n < 0)
+		return n;
+	p = strrchr(text, ')');
+	if (!p)
+		return -EPROTO;
+	for (tok = strtok_r(p + 1, " \n", &save); tok;
+	     tok = strtok_r(NULL, " \n", &save), field++) {
+		if (field == 47) {
+			char *end;
+
+			errno = 0;
+			*out = strtoul(tok, &end, 10);
+			return errno || *end ? -EPROTO : 0;
+		}
+	}
+	return -EPROTO;
+}
+
+/* Field 9 (flags) of /proc/PID/stat, or -errno. */
+static long proc_flags(int pid)
+{
+	char path[64], *p, *save = NULL, *tok;
+	int field = 3;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	if (read_file(path, text, sizeof(text)) < 0)
+		return -ENOENT;
+	p = strrchr(text, ')');
+	if (!p)
+		return -EPROTO;
+	for (tok = strtok_r(p + 1, " \n", &save); tok;
+	     tok = strtok_r(NULL, " \n", &save), field++)
+		if (field == 9)
+			return strtol(tok, NULL, 10);
+	return -EPROTO;
+}
+
+/* ---- netlink plumbing (no asserts: also used in forked children) ---- */
+
+static char rxbuf[NL_BUF_SIZE];
+static char reqbuf[4096];
+static uint32_t next_seq = 1000;
+
+/* What an NLMSG_ERROR (or NLMSG_DONE) said. */
+struct nl_ack {
+	bool got;		/* an NLMSG_ERROR or NLMSG_DONE arrived */
+	int err;		/* positive errno, 0 for an ack */
+	bool has_msg;
+	char msg[256];
+	bool has_offs;
+	uint32_t offs;		/* NLMSGERR_ATTR_OFFS */
+	bool has_miss_type;
+	uint32_t miss_type;	/* NLMSGERR_ATTR_MISS_TYPE */
+};
+
+/* A socket with extended acks; error acks do not echo the request. */
+static int nl_open(void)
+{
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
+	int one = 1, fd, err;
+
+	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
+	if (fd < 0)
+		return -errno;
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) ||
+	    setsockopt(fd, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one)) ||
+	    setsockopt(fd, SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one))) {
+		err = -errno;
+		close(fd);
+		return err;
+	}
+	return fd;
+}
+
+static int nl_send(int fd, const void *buf, size_t len)
+{
+	struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
+	ssize_t n;
+
+	n = sendto(fd, buf, len, 0, (struct sockaddr *)&kernel, sizeof(kernel));
+	if (n < 0)
+		return -errno;
+	return (size_t)n == len ? 0 : -EIO;
+}
+
+/* One datagram.  Returns its length, -ETIMEDOUT, -EMSGSIZE if cut, -errno. */
+static int nl_recv(int fd, void *buf, size_t size, int timeout_ms)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	struct iovec iov = { .iov_base = buf, .iov_len = size };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
+	ssize_t n;
+	int ret;
+
+	do {
+		ret = poll(&pfd, 1, timeout_ms);
+	} while (ret < 0 && errno == EINTR);
+	if (ret < 0)
+		return -errno;
+	if (!ret)
+		return -ETIMEDOUT;
+	do {
+		n = recvmsg(fd, &msg, 0);
+	} while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return -errno;
+	if (msg.msg_flags & MSG_TRUNC)
+		return -EMSGSIZE;
+	return n;
+}
+
+/* The extended ack TLVs that start offset bytes into nlh's payload. */
+static void parse_ack_tlvs(const struct nlmsghdr *nlh, size_t offset,
+			   struct nl_ack *ack)
+{
+	const struct nlattr *attr;
+
+	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
+		return;
+	mnl_attr_for_each(attr, nlh, offset) {
+		switch (mnl_attr_get_type(attr)) {
+		case NLMSGERR_ATTR_MSG:
+			if (mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) < 0)
+				break;
+			ack->has_msg = true;
+			snprintf(ack->msg, sizeof(ack->msg), "%s",
+				 mnl_attr_get_str(attr));
+			break;
+		case NLMSGERR_ATTR_OFFS:
+			if (mnl_attr_validate(attr, MNL_TYPE_U32) < 0)
+				break;
+			ack->has_offs = true;
+			ack->offs = mnl_attr_get_u32(attr);
+			break;
+		case NLMSGERR_ATTR_MISS_TYPE:
+			if (mnl_attr_validate(attr, MNL_TYPE_U32) < 0)
+				break;
+			ack->has_miss_type = true;
+			ack->miss_type = mnl_attr_get_u32(attr);
+			break;
+		}
+	}
+}
+
+static void parse_error(const struct nlmsghdr *nlh, struct nl_ack *ack)
+{
+	const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
+	size_t off;
+
+	ack->got = true;
+	if (nlh->nlmsg_len < NLMSG_HDRLEN + sizeof(int)) {
+		ack->err = EPROTO;
+		return;
+	}
+	ack->err = -e->error;
+	if (nlh->nlmsg_len < NLMSG_HDRLEN + sizeof(*e))
+		return;
+	off = nlh->nlmsg_flags & NLM_F_CAPPED ? sizeof(*e) :
+		sizeof(int) + NLMSG_ALIGN(e->msg.nlmsg_len);
+	parse_ack_tlvs(nlh, off, ack);
+}
+
+static void parse_done(const struct nlmsghdr *nlh, struct nl_ack *ack)
+{
+	ack->got = true;
+	if (nlh->nlmsg_len < NLMSG_HDRLEN + sizeof(int)) {
+		ack->err = 0;	/* an old-style DONE without an error code */
+		return;
+	}
+	ack->err = -*(const int *)mnl_nlmsg_get_payload(nlh);
+	parse_ack_tlvs(nlh, sizeof(int), ack);
+}
+
+typedef void (*reply_fn)(const struct nlmsghdr *nlh, void *data);
+
+/*
+ * Send len bytes at req and hand every answer with its sequence number to
+ * fn until the NLMSG_ERROR or NLMSG_DONE that ends it, which goes to *ack.
+ * Returns 0, or -errno when the socket failed or nothing came in time.
+ */
+static int nl_transact(int fd, const void *req, size_t len, reply_fn fn,
+		       void *data, struct nl_ack *ack)
+{
+	const struct nlmsghdr *r = req, *nlh;
+	uint32_t seq = r->nlmsg_seq;
+	int n, ret;
+
+	memset(ack, 0, sizeof(*ack));
+	ret = nl_send(fd, req, len);
+	if (ret)
+		return ret;
+	for (;;) {
+		n = nl_recv(fd, rxbuf, sizeof(rxbuf), REPLY_TIMEOUT_MS);
+		if (n < 0)
+			return n;
+		for (nlh = (const struct nlmsghdr *)rxbuf; mnl_nlmsg_ok(nlh, n);
+		     nlh = mnl_nlmsg_next(nlh, &n)) {
+			if (nlh->nlmsg_seq != seq)
+				continue;
+			if (nlh->nlmsg_type == NLMSG_ERROR) {
+				parse_error(nlh, ack);
+				return 0;
+			}
+			if (nlh->nlmsg_type == NLMSG_DONE) {
+				parse_done(nlh, ack);
+				return 0;
+			}
+			if (fn)
+				fn(nlh, data);
+		}
+	}
+}
+
+/* Start a generic netlink request in buf. */
+static struct nlmsghdr *genl_msg(void *buf, uint16_t type, uint8_t cmd,
+				 uint8_t version, uint16_t flags)
+{
+	struct nlmsghdr *nlh;
+	struct genlmsghdr *g;
+
+	memset(buf, 0, sizeof(reqbuf));
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = type;
+	nlh->nlmsg_flags = flags;
+	nlh->nlmsg_seq = ++next_seq;
+	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
+	g->cmd = cmd;
+	g->version = version;
+	return nlh;
+}
+
+struct family_info {
+	uint16_t id;
+	uint32_t events_group;
+};
+
+static void family_reply(const struct nlmsghdr *nlh, void *data)
+{
+	struct family_info *f = data;
+	const struct nlattr *attr, *grp, *a;
+
+	mnl_attr_for_each(attr, nlh, GENL_HDRLEN) {
+		if (mnl_attr_get_type(attr) == CTRL_ATTR_FAMILY_ID &&
+		    mnl_attr_validate(attr, MNL_TYPE_U16) >= 0)
+			f->id = mnl_attr_get_u16(attr);
+		if (mnl_attr_get_type(attr) != CTRL_ATTR_MCAST_GROUPS)
+			continue;
+		mnl_attr_for_each_nested(grp, attr) {
+			const char *name = NULL;
+			uint32_t id = 0;
+
+			mnl_attr_for_each_nested(a, grp) {
+				if (mnl_attr_get_type(a) == CTRL_ATTR_MCAST_GRP_NAME &&
+				    mnl_attr_validate(a, MNL_TYPE_NUL_STRING) >= 0)
+					name = mnl_attr_get_str(a);
+				if (mnl_attr_get_type(a) == CTRL_ATTR_MCAST_GRP_ID &&
+				    mnl_attr_validate(a, MNL_TYPE_U32) >= 0)
+					id = mnl_attr_get_u32(a);
+			}
+			if (name && !strcmp(name, BRKSCOPE_MCGRP_EVENTS))
+				f->events_group = id;
+		}
+	}
+}
+
+/* Ask nlctrl for the family's id and its events group.  0 or -errno. */
+static int resolve_family(int fd, struct family_info *f)
+{
+	struct nlmsghdr *nlh;
+	struct nl_ack ack;
+	int ret;
+
+	memset(f, 0, sizeof(*f));
+	nlh = genl_msg(reqbuf, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 1,
+		       NLM_F_REQUEST | NLM_F_ACK);
+	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, BRKSCOPE_GENL_NAME);
+	ret = nl_transact(fd, nlh, nlh->nlmsg_len, family_reply, f, &ack);
+	if (ret)
+		return ret;
+	if (ack.err)
+		return -ack.err;
+	return f->id ? 0 : -ENOENT;
+}
+
+/* One process as a GET reply shows it. */
+struct proc_info {
+	int nmsgs;		/* BRKSCOPE_CMD_GET messages seen */
+	int bad_attr;		/* type of an attribute of the wrong size */
+	int bad_cmd;		/* a reply whose command was not GET */
+	bool has[BRKSCOPE_A_MAX + 1];
+	uint32_t pid;
+	char comm[32];
+	uint64_t val[BRKSCOPE_A_MAX + 1];
+};
+
+static bool is_u64_attr(int type)
+{
+	return type >= BRKSCOPE_A_START_BRK && type <= BRKSCOPE_A_LAST_CHANGE_NS;
+}
+
+static void parse_proc(const struct nlmsghdr *nlh, struct proc_info *p)
+{
+	const struct genlmsghdr *g = mnl_nlmsg_get_payload(nlh);
+	const struct nlattr *attr;
+
+	memset(p, 0, sizeof(*p));
+	p->nmsgs = 1;
+	if (g->cmd != BRKSCOPE_CMD_GET)
+		p->bad_cmd = g->cmd;
+	mnl_attr_for_each(attr, nlh, GENL_HDRLEN) {
+		int type = mnl_attr_get_type(attr);
+
+		if (type > BRKSCOPE_A_MAX || type == BRKSCOPE_A_PAD)
+			continue;	/* clients ignore what they do not know */
+		if (type == BRKSCOPE_A_PID) {
+			if (mnl_attr_validate(attr, MNL_TYPE_U32) < 0)
+				goto bad;
+			p->pid = mnl_attr_get_u32(attr);
+		} else if (type == BRKSCOPE_A_COMM) {
+			if (mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) < 0 ||
+			    mnl_attr_get_payload_len(attr) > 16)
+				goto bad;
+			snprintf(p->comm, sizeof(p->comm), "%s",
+				 mnl_attr_get_str(attr));
+		} else if (type == BRKSCOPE_A_TRACKED) {
+			if (mnl_attr_validate(attr, MNL_TYPE_FLAG) < 0)
+				goto bad;
+		} else if (is_u64_attr(type)) {
+			if (mnl_attr_validate(attr, MNL_TYPE_U64) < 0)
+				goto bad;
+			p->val[type] = mnl_attr_get_u64(attr);
+		} else {
+			goto bad;	/* not a process attribute */
+		}
+		p->has[type] = true;
+		continue;
+bad:
+		p->bad_attr = type;
+	}
+}
+
+static void get_reply(const struct nlmsghdr *nlh, void *data)
+{
+	struct proc_info *p = data;
+	int n = p->nmsgs;
+
+	parse_proc(nlh, p);
+	p->nmsgs += n;
+}
+
+/* BRKSCOPE_CMD_GET (do) of pid.  Returns 0 or -errno of the socket. */
+static int get_pid(int fd, uint16_t family, uint32_t pid, struct proc_info *p,
+		   struct nl_ack *ack)
+{
+	struct nlmsghdr *nlh;
+
+	memset(p, 0, sizeof(*p));
+	nlh = genl_msg(reqbuf, family, BRKSCOPE_CMD_GET, BRKSCOPE_GENL_VERSION,
+		       NLM_F_REQUEST | NLM_F_ACK);
+	mnl_attr_put_u32(nlh, BRKSCOPE_A_PID, pid);
+	return nl_transact(fd, nlh, nlh->nlmsg_len, get_reply, p, ack);
+}
+
+/* A socket subscribed to the events group.  fd or -errno. */
+static int events_open(uint32_t group)
+{
+	int fd = nl_open(), size = EV_RCVBUF, err;
+
+	if (fd < 0)
+		return fd;
+	/* Root may exceed rmem_max; others get what they get. */
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size)))
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
+	if (setsockopt(fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &group,
+		       sizeof(group))) {
+		err = -errno;
+		close(fd);
+		return err;
+	}
+	return fd;
+}
+
+/* ---- dumps ---- */
+
+struct dumped {
+	uint32_t pid;
+	bool tracked;
+	char comm[32];
+	uint64_t start_brk, brk, heap_end, peak_brk;
+};
+
+struct dump_result {
+	int rounds;		/* recv() calls that returned data */
+	int nrecs;
+	int bad;		/* malformed messages */
+	char bad_what[160];
+	struct nl_ack end;	/* the NLMSG_DONE, or an NLMSG_ERROR */
+	bool ended_by_error;	/* NLMSG_ERROR instead of NLMSG_DONE */
+};
+
+static struct dumped dumped[DUMP_MAX];
+static char dumpbuf[DUMP_BUF_SIZE];
+
+typedef void (*between_fn)(void *ctx, int round);
+
+static void dump_bad(struct dump_result *r, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void dump_bad(struct dump_result *r, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!r->bad++) {
+		va_start(ap, fmt);
+		vsnprintf(r->bad_what, sizeof(r->bad_what), fmt, ap);
+		va_end(ap);
+	}
+}
+
+static void dump_record(const struct nlmsghdr *nlh, struct dump_result *r)
+{
+	static const int needed[] = {
+		BRKSCOPE_A_PID, BRKSCOPE_A_COMM, BRKSCOPE_A_START_BRK,
+		BRKSCOPE_A_BRK, BRKSCOPE_A_HEAP_END, BRKSCOPE_A_GROWS,
+		BRKSCOPE_A_GROWN_BYTES, BRKSCOPE_A_FAILED_GROWS,
+		BRKSCOPE_A_SHRINKS, BRKSCOPE_A_SHRUNK_BYTES, BRKSCOPE_A_PEAK_BRK,
+	};
+	static struct proc_info p;
+	struct dumped *d;
+	size_t i;
+
+	if (!(nlh->nlmsg_flags & NLM_F_MULTI))
+		dump_bad(r, "message %d without NLM_F_MULTI", r->nrecs);
+	parse_proc(nlh, &p);
+	if (p.bad_cmd || p.bad_attr) {
+		dump_bad(r, "message %d: command %d, bad attribute %d",
+			 r->nrecs, p.bad_cmd, p.bad_attr);
+		return;
+	}
+	for (i = 0; i < ARRAY_SIZE(needed); i++) {
+		if (!p.has[needed[i]]) {
+			dump_bad(r, "pid %u lacks attribute %d", p.pid, needed[i]);
+			return;
+		}
+	}
+	if (r->nrecs == DUMP_MAX) {
+		dump_bad(r, "more than %d processes", DUMP_MAX);
+		return;
+	}
+	d = &dumped[r->nrecs++];
+	d->pid = p.pid;
+	d->tracked = p.has[BRKSCOPE_A_TRACKED];
+	snprintf(d->comm, sizeof(d->comm), "%s", p.comm);
+	d->start_brk = p.val[BRKSCOPE_A_START_BRK];
+	d->brk = p.val[BRKSCOPE_A_BRK];
+	d->heap_end = p.val[BRKSCOPE_A_HEAP_END];
+	d->peak_brk = p.val[BRKSCOPE_A_PEAK_BRK];
+}
+
+/*
+ * Dump every process into dumped[], reading with recv() buffers of bufsize
+ * bytes and calling between() after each one that did not end the dump.
+ * Returns 0 or -errno of the socket; the dump's verdict is in *r.
+ */
+static int dump_all(int fd, uint16_t family, size_t bufsize, between_fn between,
+		    void *ctx, struct dump_result *r)
+{
+	const struct nlmsghdr *nlh;
+	struct nlmsghdr *req;
+	uint32_t seq;
+	int n, ret;
+
+	memset(r, 0, sizeof(*r));
+	req = genl_msg(reqbuf, family, BRKSCOPE_CMD_GET, BRKSCOPE_GENL_VERSION,
+		       NLM_F_REQUEST | NLM_F_DUMP);
+	seq = req->nlmsg_seq;
+	ret = nl_send(fd, req, req->nlmsg_len);
+	if (ret)
+		return ret;
+	for (;;) {
+		n = nl_recv(fd, dumpbuf, bufsize, REPLY_TIMEOUT_MS);
+		if (n < 0)
+			return n;
+		r->rounds++;
+		for (nlh = (const struct nlmsghdr *)dumpbuf; mnl_nlmsg_ok(nlh, n);
+		     nlh = mnl_nlmsg_next(nlh, &n)) {
+			if (nlh->nlmsg_seq != seq) {
+				dump_bad(r, "sequence number %u, not %u",
+					 nlh->nlmsg_seq, seq);
+				continue;
+			}
+			if (nlh->nlmsg_type == NLMSG_DONE) {
+				parse_done(nlh, &r->end);
+				return 0;
+			}
+			if (nlh->nlmsg_type == NLMSG_ERROR) {
+				parse_error(nlh, &r->end);
+				r->ended_by_error = true;
+				return 0;
+			}
+			if (nlh->nlmsg_type != family) {
+				dump_bad(r, "message type %u", nlh->nlmsg_type);
+				continue;
+			}
+			dump_record(nlh, r);
+		}
+		if (n > 0)
+			dump_bad(r, "%d bytes of a partial message", n);
+		if (between)
+			between(ctx, r->rounds);
+	}
+}
+
+static const struct dumped *find_dumped(int nrecs, uint32_t pid)
+{
+	int lo = 0, hi = nrecs - 1;
+
+	while (lo <= hi) {	/* dumped[] is in pid order: checked first */
+		int mid = lo + (hi - lo) / 2;
+
+		if (dumped[mid].pid == pid)
+			return &dumped[mid];
+		if (dumped[mid].pid < pid)
+			lo = mid + 1;
+		else
+			hi = mid - 1;
+	}
+	return NULL;
+}
+
+/* Index of the first pid that is not above its predecessor, or -1. */
+static int first_out_of_order(int nrecs)
+{
+	int i;
+
+	for (i = 1; i < nrecs; i++)
+		if (dumped[i].pid <= dumped[i - 1].pid)
+			return i;
+	return -1;
+}
+
+/* ---- events ---- */
+
+struct brk_event {
+	uint64_t seq, old_brk, new_brk, len, time_ns;
+	uint8_t type, source;
+	uint32_t pid;
+	char comm[32];
+	unsigned int missing;	/* how many of the 9 attributes were absent */
+	int bad_attr;
+};
+
+static struct brk_event events[EVENTS_MAX];
+static int nevents;
+
+static void parse_event(const struct nlmsghdr *nlh, struct brk_event *ev)
+{
+	const struct nlattr *attr;
+	unsigned int seen = 0;
+
+	memset(ev, 0, sizeof(*ev));
+	mnl_attr_for_each(attr, nlh, GENL_HDRLEN) {
+		int type = mnl_attr_get_type(attr);
+		enum mnl_attr_data_type want = MNL_TYPE_U64;
+		uint64_t *dst = NULL;
+
+		switch (type) {
+		case BRKSCOPE_A_EVENT_SEQ:	dst = &ev->seq; break;
+		case BRKSCOPE_A_EVENT_OLD_BRK:	dst = &ev->old_brk; break;
+		case BRKSCOPE_A_EVENT_NEW_BRK:	dst = &ev->new_brk; break;
+		case BRKSCOPE_A_EVENT_LEN:	dst = &ev->len; break;
+		case BRKSCOPE_A_EVENT_TIME_NS:	dst = &ev->time_ns; break;
+		case BRKSCOPE_A_EVENT_TYPE:
+		case BRKSCOPE_A_EVENT_SOURCE:	want = MNL_TYPE_U8; break;
+		case BRKSCOPE_A_PID:		want = MNL_TYPE_U32; break;
+		case BRKSCOPE_A_COMM:		want = MNL_TYPE_NUL_STRING; break;
+		default:
+			continue;
+		}
+		if (mnl_attr_validate(attr, want) < 0) {
+			ev->bad_attr = type;
+			continue;
+		}
+		seen |= 1u << (type - BRKSCOPE_A_PID);
+		if (dst)
+			*dst = mnl_attr_get_u64(attr);
+		else if (type == BRKSCOPE_A_EVENT_TYPE)
+			ev->type = mnl_attr_get_u8(attr);
+		else if (type == BRKSCOPE_A_EVENT_SOURCE)
+			ev->source = mnl_attr_get_u8(attr);
+		else if (type == BRKSCOPE_A_PID)
+			ev->pid = mnl_attr_get_u32(attr);
+		else
+			snprintf(ev->comm, sizeof(ev->comm), "%s",
+				 mnl_attr_get_str(attr));
+	}
+	ev->missing = 9 - __builtin_popcount(seen);
+}
+
+/* Read what the events socket has (waiting up to timeout_ms) into events[]. */
+static int read_events(int fd, int timeout_ms)
+{
+	const struct nlmsghdr *nlh;
+	int n;
+
+	n = nl_recv(fd, rxbuf, sizeof(rxbuf), timeout_ms);
+	if (n < 0)
+		return n;
+	for (nlh = (const struct nlmsghdr *)rxbuf; mnl_nlmsg_ok(nlh, n);
+	     nlh = mnl_nlmsg_next(nlh, &n)) {
+		const struct genlmsghdr *g = mnl_nlmsg_get_payload(nlh);
+
+		if (nlh->nlmsg_type < NLMSG_MIN_TYPE || g->cmd != BRKSCOPE_CMD_EVENT)
+			continue;
+		if (nevents == EVENTS_MAX)
+			return -E2BIG;
+		parse_event(nlh, &events[nevents++]);
+	}
+	return 0;
+}
+
+static const char *event_type_name(int type)
+{
+	switch (type) {
+	case BRKSCOPE_EVENT_GROW:		return "grow";
+	case BRKSCOPE_EVENT_GROW_FAILED:	return "grow_failed";
+	case BRKSCOPE_EVENT_SHRINK:		return "shrink";
+	}
+	return "?";
+}
+
+static const char *event_source_name(int source)
+{
+	switch (source) {
+	case BRKSCOPE_SOURCE_BRK:		return "brk";
+	case BRKSCOPE_SOURCE_ELF_LOADER:	return "elf_loader";
+	}
+	return "?";
+}
+
+/* ---- the fixture ---- */
+
+struct kid {
+	int pid;
+	int to;			/* its stdin */
+	int from;		/* its stdout */
+	unsigned long ready_brk; /* sbrk(0) from its last "ready" line */
+};
+
+FIXTURE(netlink) {
+	int sock;		/* requests */
+	int sock2;		/* a second socket (dumps, events) */
+	uint16_t family;	/* 0: not resolved */
+	uint32_t events_group;
+	struct kid kids[2];
+	int others[OTHERS_MAX];	/* other children of this test */
+	int nothers;
+	int gate[2];		/* forked waiters block reading gate[0] */
+};
+
+/* The 10,000 forked waiters: far too many for the fixture on the stack. */
+static int many[MANY_CHILDREN];
+static int nmany;
+static char children_list[CHILDREN_MAX];
+static char exe_dir[PATH_MAX];
+
+static void find_exe_dir(void)
+{
+	ssize_t n = readlink("/proc/self/exe", exe_dir, sizeof(exe_dir) - 1);
+	char *slash;
+
+	exe_dir[n > 0 ? n : 0] = '\0';
+	slash = strrchr(exe_dir, '/');
+	if (slash)
+		*slash = '\0';
+	else
+		strcpy(exe_dir, ".");
+}
+
+static void close_fd(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+}
+
+static void add_other(struct __test_metadata *_metadata,
+		      FIXTURE_DATA(netlink) *self, int pid)
+{
+	ASSERT_LT(self->nothers, OTHERS_MAX);
+	self->others[self->nothers++] = pid;
+}
+
+/* Wait for pid (a child of ours) and forget it.  Returns its wait status. */
+static int reap(FIXTURE_DATA(netlink) *self, int pid)
+{
+	int status = -1, i;
+
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	for (i = 0; i < self->nothers; i++)
+		if (self->others[i] == pid)
+			self->others[i] = 0;
+	for (i = 0; i < 2; i++)
+		if (self->kids[i].pid == pid)
+			self->kids[i].pid = 0;
+	return status;
+}
+
+/* Kill whatever /proc says our children are; reap until none is left. */
+static void reap_all_children(void)
+{
+	char path[64], *tok, *save = NULL;
+	uint64_t deadline = boottime_ns() + 120ULL * 1000000000ULL;
+	int pid, reaped;
+
+	snprintf(path, sizeof(path), "/proc/self/task/%d/children", getpid());
+	while (boottime_ns() < deadline) {
+		reaped = 0;
+		while ((pid = waitpid(-1, NULL, WNOHANG)) > 0)
+			reaped++;
+		if (pid < 0 && errno == ECHILD)
+			return;
+		if (reaped)
+			continue;
+		if (read_file(path, children_list, sizeof(children_list)) > 0) {
+			for (tok = strtok_r(children_list, " \n", &save); tok;
+			     tok = strtok_r(NULL, " \n", &save))
+				kill(atoi(tok), SIGKILL);
+		}
+		usleep(10000);
+	}
+}
+
+FIXTURE_SETUP(netlink)
+{
+	struct family_info f;
+	int i;
+
+	page_size = sysconf(_SC_PAGESIZE);
+	find_exe_dir();
+	signal(SIGPIPE, SIG_IGN);
+	self->sock2 = -1;
+	for (i = 0; i < 2; i++)
+		self->kids[i].to = self->kids[i].from = -1;
+	self->gate[0] = self->gate[1] = -1;
+	nmany = 0;
+	/* Forked helpers' children get reparented to us: reap them. */
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
+	self->sock = nl_open();
+	if (self->sock >= 0 && !resolve_family(self->sock, &f)) {
+		self->family = f.id;
+		self->events_group = f.events_group;
+	}
+}
+
+FIXTURE_TEARDOWN(netlink)
+{
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		if (self->kids[i].pid > 0)
+			kill(self->kids[i].pid, SIGKILL);
+		close_fd(&self->kids[i].to);
+		close_fd(&self->kids[i].from);
+	}
+	for (i = 0; i < self->nothers; i++)
+		if (self->others[i] > 0)
+			kill(self->others[i], SIGKILL);
+	for (i = 0; i < nmany; i++)
+		if (many[i] > 0)
+			kill(many[i], SIGKILL);
+	close_fd(&self->gate[0]);
+	close_fd(&self->gate[1]);
+	close_fd(&self->sock2);
+	close_fd(&self->sock);
+	reap_all_children();
+	nmany = 0;
+}
+
+/* ---- asserting wrappers for the test process ---- */
+
+/* GET of pid that must be answered: *p holds the one reply. */
+static void get_ok(struct __test_metadata *_metadata,
+		   FIXTURE_DATA(netlink) *self, uint32_t pid, struct proc_info *p)
+{
+	struct nl_ack ack;
+	int ret = get_pid(self->sock, self->family, pid, p, &ack);
+
+	ASSERT_EQ(0, ret) TH_LOG("GET %u: socket: %s", pid, strerror(-ret));
+	ASSERT_EQ(0, ack.err) TH_LOG("GET %u: %s (%s)", pid, errname(ack.err),
+				     ack.has_msg ? ack.msg : "no message");
+	ASSERT_EQ(1, p->nmsgs) TH_LOG("GET %u: replies", pid);
+	ASSERT_EQ(0, p->bad_cmd);
+	ASSERT_EQ(0, p->bad_attr) TH_LOG("GET %u: attribute %d malformed", pid,
+					 p->bad_attr);
+}
+
+/* GET of pid that must fail; returns the ack. */
+static void get_fails(struct __test_metadata *_metadata,
+		      FIXTURE_DATA(netlink) *self, uint32_t pid,
+		      struct nl_ack *ack)
+{
+	struct proc_info p;
+	int ret = get_pid(self->sock, self->family, pid, &p, ack);
+
+	ASSERT_EQ(0, ret) TH_LOG("GET %u: socket: %s", pid, strerror(-ret));
+	ASSERT_TRUE(ack->got);
+	EXPECT_EQ(0, p.nmsgs) TH_LOG("GET %u: a reply despite error %s", pid,
+				     errname(ack->err));
+	TH_LOG("GET %u: %s, extack '%s'", pid, errname(ack->err),
+	       ack->has_msg ? ack->msg : "(none)");
+}
+
+/* ---- helper processes ---- */
+
+/* Fork and exec a helper with pipes on its stdin and stdout. */
+static struct kid *spawn(struct __test_metadata *_metadata,
+			 FIXTURE_DATA(netlink) *self, int slot,
+			 const char *prog, const char *arg)
+{
+	struct kid *k = &self->kids[slot];
+	char path[PATH_MAX + 32];
+	int in[2], out[2];
+
+	snprintf(path, sizeof(path), "%s/%s", exe_dir, prog);
+	ASSERT_EQ(0, access(path, X_OK)) TH_LOG("%s: %s", path, strerror(errno));
+	ASSERT_EQ(0, pipe2(in, O_CLOEXEC));
+	ASSERT_EQ(0, pipe2(out, O_CLOEXEC));
+	k->pid = fork();
+	ASSERT_LE(0, k->pid);
+	if (!k->pid) {
+		char *argv[] = { path, (char *)arg, NULL };
+
+		signal(SIGPIPE, SIG_DFL);
+		if (dup2(in[0], STDIN_FILENO) < 0 || dup2(out[1], STDOUT_FILENO) < 0)
+			_exit(126);
+		execv(path, argv);
+		_exit(127);
+	}
+	close(in[0]);
+	close(out[1]);
+	k->to = in[1];
+	k->from = out[0];
+	return k;
+}
+
+/* Read one line (without newline) from a helper, waiting at most a while. */
+static void kid_line(struct __test_metadata *_metadata, struct kid *k,
+		     char *buf, size_t size)
+{
+	struct pollfd pfd = { .fd = k->from, .events = POLLIN };
+	size_t len = 0;
+	ssize_t n;
+	char c;
+
+	for (;;) {
+		ASSERT_EQ(1, poll(&pfd, 1, REPLY_TIMEOUT_MS))
+			TH_LOG("no answer from pid %d", k->pid);
+		n = read(k->from, &c, 1);
+		ASSERT_EQ(1, n) TH_LOG("pid %d closed its stdout", k->pid);
+		if (c == '\n')
+			break;
+		ASSERT_LT(len + 1, size);
+		buf[len++] = c;
+	}
+	buf[len] = '\0';
+}
+
+static void kid_send(struct __test_metadata *_metadata, struct kid *k,
+		     const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static void kid_send(struct __test_metadata *_metadata, struct kid *k,
+		     const char *fmt, ...)
+{
+	char buf[LINE_MAX_LEN];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, sizeof(buf) - 1, fmt, ap);
+	va_end(ap);
+	ASSERT_LT(n, (int)sizeof(buf) - 1);
+	buf[n++] = '\n';
+	ASSERT_EQ(n, write(k->to, buf, n)) TH_LOG("pid %d: %s", k->pid,
+						  strerror(errno));
+}
+
+static struct kid *start_brk_child(struct __test_metadata *_metadata,
+				   FIXTURE_DATA(netlink) *self, int slot)
+{
+	struct kid *k = spawn(_metadata, self, slot, "brk_child", NULL);
+	char line[LINE_MAX_LEN];
+	int pid;
+
+	kid_line(_metadata, k, line, sizeof(line));
+	ASSERT_EQ(2, sscanf(line, "ready %d %lx", &pid, &k->ready_brk))
+		TH_LOG("got '%s'", line);
+	ASSERT_EQ(k->pid, pid);
+	return k;
+}
+
+/*
+ * "sbrk inc": returns 0 with *old and *cur from an "ok" answer, or the
+ * errno of an "err" answer with *cur = sbrk(0).
+ */
+static int child_sbrk(struct __test_metadata *_metadata, struct kid *k,
+		      long inc, unsigned long *old, unsigned long *cur)
+{
+	char line[LINE_MAX_LEN];
+	int err;
+
+	kid_send(_metadata, k, "sbrk %ld", inc);
+	kid_line(_metadata, k, line, sizeof(line));
+	if (sscanf(line, "ok %lx %lx", old, cur) == 2)
+		return 0;
+	*old = 0;
+	ASSERT_EQ(2, sscanf(line, "err %d %lx", &err, cur))
+		TH_LOG("sbrk %ld: got '%s'", inc, line);
+	return err;
+}
+
+/* heap_spy's Before/After, from its three output lines. */
+static void start_heap_spy(struct __test_metadata *_metadata,
+			   FIXTURE_DATA(netlink) *self, unsigned long *before,
+			   unsigned long *after)
+{
+	struct kid *k = spawn(_metadata, self, 0, "heap_spy", "--wait");
+	char line[LINE_MAX_LEN];
+
+	kid_line(_metadata, k, line, sizeof(line));
+	ASSERT_STREQ("Heap Pointer location:", line);
+	kid_line(_metadata, k, line, sizeof(line));
+	ASSERT_EQ(1, sscanf(line, "Before:%lx", before)) TH_LOG("'%s'", line);
+	kid_line(_metadata, k, line, sizeof(line));
+	ASSERT_EQ(1, sscanf(line, "After:%lx", after)) TH_LOG("'%s'", line);
+	ASSERT_LT(*before, *after);
+}
+
+/* A forked copy that blocks until gate[1] closes (or it is killed). */
+static int fork_blocker(struct __test_metadata *_metadata,
+			FIXTURE_DATA(netlink) *self)
+{
+	int pid;
+	char c;
+
+	if (self->gate[1] < 0)
+		ASSERT_EQ(0, pipe2(self->gate, O_CLOEXEC));
+	pid = fork();
+	ASSERT_LE(0, pid) TH_LOG("fork: %s", strerror(errno));
+	if (!pid) {
+		close(self->gate[1]);
+		while (read(self->gate[0], &c, 1) < 0 && errno == EINTR)
+			;
+		_exit(0);
+	}
+	return pid;
+}
+
+/* ---- children that run probes and report back ---- */
+
+#define PROBES_MAX	4
+#define REPORT_PIDS_MAX	16
+
+struct probe {
+	int err;		/* positive errno, 0 for success */
+	bool has_msg;
+	char msg[256];
+	struct proc_info p;	/* the GET reply, when there was one */
+};
+
+struct report {
+	int setup_err;		/* errno of a failed setup step */
+	char setup_what[64];
+	int pid;		/* getpid() in the reporting process */
+	unsigned long brk;	/* its sbrk(0) */
+	struct probe probe[PROBES_MAX];
+	int child;		/* pid of a child it forked, as it sees it */
+	int npids;		/* a dump's pids */
+	uint32_t pids[REPORT_PIDS_MAX];
+	struct dump_result dump;
+};
+
+struct probe_args {
+	uint32_t target;	/* a pid to look up */
+	int new_pidns;		/* run in a fresh pid namespace */
+};
+
+typedef void (*probe_fn)(struct report *rep, const struct probe_args *a);
+
+static void report_setup_error(struct report *rep, const char *what, int err)
+{
+	if (rep->setup_err)
+		return;
+	rep->setup_err = err ? err : EPROTO;
+	snprintf(rep->setup_what, sizeof(rep->setup_what), "%s", what);
+}
+
+/* GET target into probe slot i. */
+static void probe_get(struct report *rep, int i, int fd, uint16_t family,
+		      uint32_t target)
+{
+	struct probe *pr = &rep->probe[i];
+	struct nl_ack ack;
+	int ret = get_pid(fd, family, target, &pr->p, &ack);
+
+	if (ret) {
+		report_setup_error(rep, "GET: socket", -ret);
+		return;
+	}
+	pr->err = ack.err;
+	pr->has_msg = ack.has_msg;
+	snprintf(pr->msg, sizeof(pr->msg), "%s", ack.msg);
+}
+
+/* A socket and the family, inside a child. */
+static int probe_socket(struct report *rep, struct family_info *f)
+{
+	int fd = nl_open(), ret;
+
+	if (fd < 0) {
+		report_setup_error(rep, "netlink socket", -fd);
+		return -1;
+	}
+	ret = resolve_family(fd, f);
+	if (ret) {
+		report_setup_error(rep, "resolve family", -ret);
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static int drop_to_nobody(struct report *rep)
+{
+	if (setgroups(0, NULL)) {
+		report_setup_error(rep, "setgroups", errno);
+		return -1;
+	}
+	if (setresgid(NOBODY, NOBODY, NOBODY)) {
+		report_setup_error(rep, "setresgid", errno);
+		return -1;
+	}
+	if (setresuid(NOBODY, NOBODY, NOBODY)) {
+		report_setup_error(rep, "setresuid", errno);
+		return -1;
+	}
+	return 0;
+}
+
+static int write_proc_self(const char *file, const char *s)
+{
+	char path[64];
+	int fd, err = 0;
+
+	snprintf(path, sizeof(path), "/proc/self/%s", file);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno;
+	if (write(fd, s, strlen(s)) != (ssize_t)strlen(s))
+		err = errno ? errno : EIO;
+	close(fd);
+	return err;
+}
+
+static void write_all(int fd, const void *buf, size_t len)
+{
+	while (len) {
+		ssize_t n = write(fd, buf, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			_exit(1);
+		buf = (const char *)buf + n;
+		len -= n;
+	}
+}
+
+/*
+ * Run fn in a forked child (with a->new_pidns: in the first process of a
+ * new pid namespace, a grandchild) and copy its report into *rep.
+ */
+static void run_probes(struct __test_metadata *_metadata,
+		       FIXTURE_DATA(netlink) *self, probe_fn fn,
+		       const struct probe_args *a, struct report *rep)
+{
+	static struct report r;
+	struct pollfd pfd;
+	size_t got = 0;
+	int fds[2], pid, status;
+	ssize_t n;
+
+	ASSERT_EQ(0, pipe2(fds, O_CLOEXEC));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		close(fds[0]);
+		memset(&r, 0, sizeof(r));
+		if (a->new_pidns) {
+			int inner;
+
+			if (unshare(CLONE_NEWPID)) {
+				report_setup_error(&r, "unshare(CLONE_NEWPID)", errno);
+				write_all(fds[1], &r, sizeof(r));
+				_exit(0);
+			}
+			inner = fork();
+			if (inner > 0) {
+				waitpid(inner, &status, 0);
+				_exit(0);
+			}
+			if (inner < 0) {
+				report_setup_error(&r, "fork in new pid namespace", errno);
+				write_all(fds[1], &r, sizeof(r));
+				_exit(0);
+			}
+		}
+		r.pid = getpid();
+		r.brk = (unsigned long)sbrk(0);
+		fn(&r, a);
+		write_all(fds[1], &r, sizeof(r));
+		_exit(0);
+	}
+	add_other(_metadata, self, pid);
+	close(fds[1]);
+	pfd.fd = fds[0];
+	pfd.events = POLLIN;
+	while (got < sizeof(r)) {
+		ASSERT_EQ(1, poll(&pfd, 1, REPLY_TIMEOUT_MS)) {
+			close(fds[0]);
+			TH_LOG("no report from pid %d", pid);
+		}
+		n = read(fds[0], (char *)rep + got, sizeof(r) - got);
+		ASSERT_LT(0, n) {
+			close(fds[0]);
+			TH_LOG("pid %d died before reporting", pid);
+		}
+		got += n;
+	}
+	close(fds[0]);
+	status = reap(self, pid);
+	ASSERT_TRUE(WIFEXITED(status) && !WEXITSTATUS(status))
+		TH_LOG("probe child status %#x", status);
+	ASSERT_EQ(0, rep->setup_err) TH_LOG("in the child: %s: %s",
+					    rep->setup_what,
+					    strerror(rep->setup_err));
+}
+
+/* ---- the ELF loader report mode ---- */
+
+struct bss_ctx {
+	int objects;
+	unsigned long interp;
+	char buf[1024];
+	size_t len;
+};
+
+/*
+ * Where the kernel's ELF loader mapped this object's bss with vm_brk_flags():
+ * the whole pages past the file-backed part of each PT_LOAD segment, as
+ * load_elf_binary() (6.1: set_brk(); 6.12: elf_load()) computes them.
+ */
+static int bss_of_object(struct dl_phdr_info *info, size_t size, void *data)
+{
+	struct bss_ctx *c = data;
+	bool main_object = c->objects++ == 0;
+	int i;
+
+	(void)size;
+	if (!main_object && info->dlpi_addr != c->interp)
+		return 0;
+	for (i = 0; i < info->dlpi_phnum; i++) {
+		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+		unsigned long seg = info->dlpi_addr + ph->p_vaddr, start, end;
+
+		if (ph->p_type != PT_LOAD || ph->p_memsz <= ph->p_filesz)
+			continue;
+		start = ph->p_filesz ? page_align(seg + ph->p_filesz) :
+			seg & ~(page_size - 1);
+		end = page_align(seg + ph->p_memsz);
+		if (end > start && c->len < sizeof(c->buf) - 64)
+			c->len += snprintf(c->buf + c->len, sizeof(c->buf) - c->len,
+					   "bss %#lx %#lx\n", start, end);
+	}
+	return 0;
+}
+
+/*
+ * Exec'd with NETLINK_TEST_ELF_REPORT in its environment, this program
+ * prints the bss ranges the loader mapped for it and for its interpreter,
+ * then moves its break by one page (an event that says "all before me has
+ * been sent") and prints that, and exits before the harness starts.
+ */
+__attribute__((constructor)) static void elf_report_mode(void)
+{
+	static struct bss_ctx c;
+	unsigned long old, cur;
+
+	if (!getenv(ELF_REPORT_ENV))
+		return;
+	page_size = sysconf(_SC_PAGESIZE);
+	c.interp = getauxval(AT_BASE);
+	dl_iterate_phdr(bss_of_object, &c);
+	old = (unsigned long)sbrk(0);
+	sbrk(page_size);
+	cur = (unsigned long)sbrk(0);
+	c.len += snprintf(c.buf + c.len, sizeof(c.buf) - c.len,
+			  "sbrk %#lx %#lx\nend\n", old, cur);
+	write_all(STDOUT_FILENO, c.buf, c.len);
+	_exit(0);
+}
+
+/* ---- tests: GET ---- */
+
+NL_TEST(get_heap_spy_reports_its_seed_growth)
+{
+	unsigned long before, after, stat_brk;
+	uint64_t t0, t1, when;
+	struct proc_info p;
+	int pid;
+
+	REQUIRE_FAMILY();
+	t0 = boottime_ns();
+	start_heap_spy(_metadata, self, &before, &after);
+	t1 = boottime_ns();
+	pid = self->kids[0].pid;
+	ASSERT_EQ(0, proc_start_brk(pid, &stat_brk));
+	get_ok(_metadata, self, pid, &p);
+	when = p.val[BRKSCOPE_A_LAST_CHANGE_NS];
+	TH_LOG("heap_spy %d: Before %#lx After %#lx, start_brk %#llx brk %#llx grows %llu grown %llu, last change %llu ns (spawned at %llu, output read at %llu)",
+	       pid, before, after,
+	       (unsigned long long)p.val[BRKSCOPE_A_START_BRK],
+	       (unsigned long long)p.val[BRKSCOPE_A_BRK],
+	       (unsigned long long)p.val[BRKSCOPE_A_GROWS],
+	       (unsigned long long)p.val[BRKSCOPE_A_GROWN_BYTES],
+	       (unsigned long long)when, (unsigned long long)t0,
+	       (unsigned long long)t1);
+
+	ASSERT_TRUE(p.has[BRKSCOPE_A_PID]);
+	EXPECT_EQ((uint32_t)pid, p.pid);
+	EXPECT_STREQ("heap_spy", p.comm);
+	EXPECT_EQ(stat_brk, p.val[BRKSCOPE_A_START_BRK]);
+	EXPECT_EQ(before, p.val[BRKSCOPE_A_START_BRK]);
+	EXPECT_EQ(after, p.val[BRKSCOPE_A_BRK]);
+	EXPECT_EQ(after, p.val[BRKSCOPE_A_HEAP_END]);
+	EXPECT_EQ(1, p.val[BRKSCOPE_A_GROWS]);
+	EXPECT_EQ(after - before, p.val[BRKSCOPE_A_GROWN_BYTES]);
+	EXPECT_EQ(0, p.val[BRKSCOPE_A_FAILED_GROWS]);
+	EXPECT_EQ(0, p.val[BRKSCOPE_A_SHRINKS]);
+	EXPECT_EQ(0, p.val[BRKSCOPE_A_SHRUNK_BYTES]);
+	EXPECT_EQ(after, p.val[BRKSCOPE_A_PEAK_BRK]);
+	EXPECT_TRUE(p.has[BRKSCOPE_A_TRACKED]);
+	ASSERT_TRUE(p.has[BRKSCOPE_A_LAST_CHANGE_NS]);
+	EXPECT_LE(t0, when);
+	EXPECT_GE(t1, when);
+}
+
+NL_TEST(get_untracked_process_reports_live_brk_and_zero_counters)
+{
+	static const int zero[] = {
+		BRKSCOPE_A_GROWS, BRKSCOPE_A_GROWN_BYTES,
+		BRKSCOPE_A_FAILED_GROWS, BRKSCOPE_A_SHRINKS,
+		BRKSCOPE_A_SHRUNK_BYTES,
+	};
+	unsigned long brk_at_fork, stat_brk;
+	struct proc_info p;
+	size_t i;
+	int pid;
+
+	REQUIRE_FAMILY();
+	brk_at_fork = (unsigned long)sbrk(0);
+	pid = fork_blocker(_metadata, self);
+	add_other(_metadata, self, pid);
+	ASSERT_EQ(0, proc_start_brk(pid, &stat_brk));
+	get_ok(_metadata, self, pid, &p);
+	TH_LOG("blocked child %d: start_brk %#lx (stat), brk %#lx at fork",
+	       pid, stat_brk, brk_at_fork);
+
+	EXPECT_EQ((uint32_t)pid, p.pid);
+	EXPECT_STREQ(COMM_SELF, p.comm);
+	EXPECT_FALSE(p.has[BRKSCOPE_A_TRACKED]);
+	EXPECT_FALSE(p.has[BRKSCOPE_A_LAST_CHANGE_NS]);
+	for (i = 0; i < ARRAY_SIZE(zero); i++) {
+		EXPECT_TRUE(p.has[zero[i]]) TH_LOG("attribute %d", zero[i]);
+		EXPECT_EQ(0, p.val[zero[i]]) TH_LOG("attribute %d", zero[i]);
+	}
+	EXPECT_EQ(stat_brk, p.val[BRKSCOPE_A_START_BRK]);
+	EXPECT_EQ(brk_at_fork, p.val[BRKSCOPE_A_BRK]);
+	EXPECT_EQ(page_align(brk_at_fork), p.val[BRKSCOPE_A_HEAP_END]);
+	EXPECT_EQ(brk_at_fork, p.val[BRKSCOPE_A_PEAK_BRK]);
+}
+
+static struct {
+	int pipe[2];
+	pid_t tid;
+} thread_ctl = { { -1, -1 }, 0 };
+
+static void *blocking_thread(void *arg)
+{
+	char c;
+
+	(void)arg;
+	__atomic_store_n(&thread_ctl.tid, gettid(), __ATOMIC_RELEASE);
+	while (read(thread_ctl.pipe[0], &c, 1) < 0 && errno == EINTR)
+		;
+	return NULL;
+}
+
+NL_TEST(get_by_thread_id_reports_its_thread_group)
+{
+	struct proc_info p;
+	struct nl_ack ack;
+	pthread_t thread;
+	pid_t tid = 0;
+	int tries, ret;
+
+	REQUIRE_FAMILY();
+	ASSERT_EQ(0, pipe2(thread_ctl.pipe, O_CLOEXEC));
+	ASSERT_EQ(0, pthread_create(&thread, NULL, blocking_thread, NULL));
+	for (tries = 0; tries < 3000; tries++) {
+		tid = __atomic_load_n(&thread_ctl.tid, __ATOMIC_ACQUIRE);
+		if (tid)
+			break;
+		usleep(10000);
+	}
+	ASSERT_NE(0, tid) {
+		close(thread_ctl.pipe[1]);
+		pthread_join(thread, NULL);
+	}
+	ASSERT_NE(getpid(), tid);
+	ret = get_pid(self->sock, self->family, tid, &p, &ack);
+	close(thread_ctl.pipe[1]);
+	pthread_join(thread, NULL);
+	close(thread_ctl.pipe[0]);
+	TH_LOG("thread %d of process %d: GET answered %s, pid %u", tid,
+	       getpid(), errname(ack.err), p.pid);
+	ASSERT_EQ(0, ret);
+	ASSERT_EQ(0, ack.err);
+	ASSERT_EQ(1, p.nmsgs);
+	EXPECT_EQ((uint32_t)getpid(), p.pid);
+	EXPECT_EQ((unsigned long)sbrk(0), p.val[BRKSCOPE_A_BRK]);
+}
+
+NL_TEST(get_kernel_thread_fails_esrch)
+{
+	const long pf_kthread = 0x00200000;
+	struct nl_ack ack;
+	long flags = proc_flags(2);
+
+	REQUIRE_FAMILY();
+	if (flags < 0 || !(flags & pf_kthread))
+		SKIP(return, "pid 2 is not a kernel thread here");
+	get_fails(_metadata, self, 2, &ack);
+	EXPECT_EQ(ESRCH, ack.err);
+	EXPECT_TRUE(ack.has_msg && ack.msg[0]);
+}
+
+NL_TEST(get_zombie_fails_esrch)
+{
+	siginfo_t si;
+	struct nl_ack ack;
+	int pid;
+
+	REQUIRE_FAMILY();
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid)
+		_exit(0);
+	add_other(_metadata, self, pid);
+	/* Wait for the exit but leave the zombie. */
+	ASSERT_EQ(0, waitid(P_PID, pid, &si, WEXITED | WNOWAIT));
+	get_fails(_metadata, self, pid, &ack);
+	EXPECT_EQ(ESRCH, ack.err);
+	EXPECT_TRUE(ack.has_msg && ack.msg[0]);
+}
+
+/* ---- tests: GET_STATS ---- */
+
+struct stats_info {
+	int nmsgs;
+	int nests;
+	bool has[BRKSCOPE_STATS_A_MAX + 1];
+	int dup;		/* a figure seen twice */
+	int bad;		/* a figure not a u64 */
+	uint64_t val[BRKSCOPE_STATS_A_MAX + 1];
+};
+
+static void stats_reply(const struct nlmsghdr *nlh, void *data)
+{
+	const struct genlmsghdr *g = mnl_nlmsg_get_payload(nlh);
+	struct stats_info *s = data;
+	const struct nlattr *attr, *a;
+
+	s->nmsgs++;
+	if (g->cmd != BRKSCOPE_CMD_GET_STATS)
+		return;
+	mnl_attr_for_each(attr, nlh, GENL_HDRLEN) {
+		if (mnl_attr_get_type(attr) != BRKSCOPE_A_STATS)
+			continue;
+		s->nests++;
+		mnl_attr_for_each_nested(a, attr) {
+			int type = mnl_attr_get_type(a);
+
+			if (type == BRKSCOPE_STATS_A_PAD || type > BRKSCOPE_STATS_A_MAX)
+				continue;
+			if (mnl_attr_validate(a, MNL_TYPE_U64) < 0) {
+				s->bad = type;
+				continue;
+			}
+			if (s->has[type])
+				s->dup = type;
+			s->has[type] = true;
+			s->val[type] = mnl_attr_get_u64(a);
+		}
+	}
+}
+
+NL_TEST(get_stats_nest_has_every_figure)
+{
+	struct stats_info s = { 0 };
+	struct nlmsghdr *nlh;
+	struct nl_ack ack;
+	long limit;
+	int type;
+
+	REQUIRE_FAMILY();
+	limit = read_number(MAX_RECORDS_PATH);
+	ASSERT_LE(0, limit) TH_LOG("%s: %s", MAX_RECORDS_PATH, strerror(-limit));
+	nlh = genl_msg(reqbuf, self->family, BRKSCOPE_CMD_GET_STATS,
+		       BRKSCOPE_GENL_VERSION, NLM_F_REQUEST | NLM_F_ACK);
+	ASSERT_EQ(0, nl_transact(self->sock, nlh, nlh->nlmsg_len, stats_reply,
+				 &s, &ack));
+	ASSERT_EQ(0, ack.err) TH_LOG("GET_STATS: %s", errname(ack.err));
+	ASSERT_EQ(1, s.nmsgs);
+	ASSERT_EQ(1, s.nests);
+	EXPECT_EQ(0, s.bad) TH_LOG("figure %d is not a u64", s.bad);
+	EXPECT_EQ(0, s.dup) TH_LOG("figure %d twice", s.dup);
+	for (type = BRKSCOPE_STATS_A_PROBE_HITS; type <= BRKSCOPE_STATS_A_MAX; type++)
+		EXPECT_TRUE(s.has[type]) TH_LOG("figure %d missing", type);
+	TH_LOG("probe_hits %llu, records %llu of %llu (max_records %ld), events sent %llu dropped %llu",
+	       (unsigned long long)s.val[BRKSCOPE_STATS_A_PROBE_HITS],
+	       (unsigned long long)s.val[BRKSCOPE_STATS_A_RECORDS_IN_USE],
+	       (unsigned long long)s.val[BRKSCOPE_STATS_A_RECORDS_LIMIT], limit,
+	       (unsigned long long)s.val[BRKSCOPE_STATS_A_EVENTS_SENT],
+	       (unsigned long long)s.val[BRKSCOPE_STATS_A_EVENTS_DROPPED]);
+	EXPECT_EQ((uint64_t)limit, s.val[BRKSCOPE_STATS_A_RECORDS_LIMIT]);
+	EXPECT_LE(s.val[BRKSCOPE_STATS_A_RECORDS_IN_USE],
+		  s.val[BRKSCOPE_STATS_A_RECORDS_LIMIT]);
+}
+
+/* ---- tests: dumps ---- */
+
+static long loadavg_threads(void)
+{
+	char *slash;
+
+	if (read_file("/proc/loadavg", text, sizeof(text)) < 0)
+		return -1;
+	slash = strchr(text, '/');
+	return slash ? strtol(slash + 1, NULL, 10) : -1;
+}
+
+static long meminfo_kib(const char *key)
+{
+	char *p;
+
+	if (read_file("/proc/meminfo", text, sizeof(text)) < 0)
+		return -1;
+	p = strstr(text, key);
+	return p ? strtol(p + strlen(key) + 1, NULL, 10) : -1;
+}
+
+/* Are there pids, threads and memory for n more processes?  Log the figures. */
+static void check_fork_room(struct __test_metadata *_metadata, int n)
+{
+	long pid_max = read_number("/proc/sys/kernel/pid_max");
+	long threads_max = read_number("/proc/sys/kernel/threads-max");
+	long threads = loadavg_threads();
+	struct rlimit nproc;
+
+	ASSERT_EQ(0, getrlimit(RLIMIT_NPROC, &nproc));
+	TH_LOG("pid_max %ld, threads-max %ld, threads now %ld, RLIMIT_NPROC %lld (root is exempt), MemAvailable %ld KiB",
+	       pid_max, threads_max, threads, (long long)nproc.rlim_cur,
+	       meminfo_kib("MemAvailable:"));
+	ASSERT_LT(threads + n + 100, pid_max)
+		TH_LOG("pid_max %ld leaves no room for %d processes", pid_max, n);
+	ASSERT_LT(threads + n + 100, threads_max)
+		TH_LOG("threads-max %ld leaves no room for %d processes (more guest memory?)",
+		       threads_max, n);
+}
+
+/* n forked copies that block reading gate[0]: no exec, nothing touched. */
+static void fork_many(struct __test_metadata *_metadata,
+		      FIXTURE_DATA(netlink) *self, int n)
+{
+	uint64_t t0 = boottime_ns();
+	int pid;
+	char c;
+
+	ASSERT_LE(n, MANY_CHILDREN);
+	ASSERT_EQ(0, pipe2(self->gate, O_CLOEXEC));
+	while (nmany < n) {
+		pid = fork();
+		if (!pid) {
+			close(self->gate[1]);
+			while (read(self->gate[0], &c, 1) < 0 && errno == EINTR)
+				;
+			_exit(0);
+		}
+		ASSERT_LT(0, pid) TH_LOG("fork %d of %d: %s (MemAvailable %ld KiB)",
+					 nmany + 1, n, strerror(errno),
+					 meminfo_kib("MemAvailable:"));
+		many[nmany++] = pid;
+	}
+	TH_LOG("forked %d children in %.1f s; MemAvailable now %ld KiB",
+	       n, secs_since(t0), meminfo_kib("MemAvailable:"));
+}
+
+/* The pid and heap fields of each child of many[] that is expected listed. */
+static int check_children_listed(struct __test_metadata *_metadata,
+				 int nrecs, int first, int step,
+				 unsigned long start_brk, unsigned long brk)
+{
+	const struct dumped *d;
+	int i, bad = 0;
+
+	for (i = first; i < nmany; i += step) {
+		d = find_dumped(nrecs, many[i]);
+		if (d && d->start_brk == start_brk && d->brk == brk &&
+		    d->heap_end == page_align(brk) && !strcmp(d->comm, COMM_SELF))
+			continue;
+		if (bad++ < 5)
+			TH_LOG("child %d: %s start_brk %#llx brk %#llx heap_end %#llx comm '%s'",
+			       many[i], d ? "listed with" : "not listed",
+			       d ? (unsigned long long)d->start_brk : 0,
+			       d ? (unsigned long long)d->brk : 0,
+			       d ? (unsigned long long)d->heap_end : 0,
+			       d ? d->comm : "");
+	}
+	return bad;
+}
+
+/* Every listed process is self-consistent. */
+static int check_listing_consistent(struct __test_metadata *_metadata, int nrecs)
+{
+	int i, bad = 0;
+
+	for (i = 0; i < nrecs; i++) {
+		const struct dumped *d = &dumped[i];
+
+		if (d->heap_end == page_align(d->brk) && d->start_brk <= d->brk &&
+		    d->brk <= d->peak_brk)
+			continue;
+		if (bad++ < 5)
+			TH_LOG("pid %u: start_brk %#llx brk %#llx heap_end %#llx peak %#llx",
+			       d->pid, (unsigned long long)d->start_brk,
+			       (unsigned long long)d->brk,
+			       (unsigned long long)d->heap_end,
+			       (unsigned long long)d->peak_brk);
+	}
+	return bad;
+}
+
+static void expect_dump_ended_cleanly(struct __test_metadata *_metadata,
+				      const struct dump_result *r)
+{
+	EXPECT_TRUE(r->end.got);
+	EXPECT_FALSE(r->ended_by_error)
+		TH_LOG("dump ended by NLMSG_ERROR %s (%s)", errname(r->end.err),
+		       r->end.has_msg ? r->end.msg : "no message");
+	EXPECT_EQ(0, r->end.err) TH_LOG("NLMSG_DONE carries %s",
+					errname(r->end.err));
+	EXPECT_EQ(0, r->bad) TH_LOG("%d malformed: first %s", r->bad,
+				    r->bad_what);
+}
+
+NL_SLOW_TEST(dump_lists_each_of_10000_children_once)
+{
+	const long pf_kthread = 0x00200000;
+	unsigned long start_brk, brk, child_start;
+	struct dump_result r;
+	int i, ret, out_of_order;
+	uint64_t t0;
+
+	REQUIRE_FAMILY();
+	check_fork_room(_metadata, MANY_CHILDREN);
+	ASSERT_EQ(0, proc_start_brk(getpid(), &start_brk));
+	brk = (unsigned long)sbrk(0);
+	fork_many(_metadata, self, MANY_CHILDREN);
+	/* The premise: a fork has its parent's start_brk and brk. */
+	for (i = 0; i < nmany; i += 500) {
+		ASSERT_EQ(0, proc_start_brk(many[i], &child_start));
+		ASSERT_EQ(start_brk, child_start) TH_LOG("child %d", many[i]);
+	}
+
+	self->sock2 = nl_open();
+	ASSERT_LE(0, self->sock2);
+	t0 = boottime_ns();
+	ret = dump_all(self->sock2, self->family, DUMP_BUF_SIZE, NULL, NULL, &r);
+	ASSERT_EQ(0, ret) TH_LOG("dump: socket: %s", strerror(-ret));
+	TH_LOG("dump of %d processes in %d recv() rounds of %d bytes, %.1f s",
+	       r.nrecs, r.rounds, DUMP_BUF_SIZE, secs_since(t0));
+	expect_dump_ended_cleanly(_metadata, &r);
+	EXPECT_LT(100, r.rounds);
+
+	out_of_order = first_out_of_order(r.nrecs);
+	ASSERT_EQ(-1, out_of_order)
+		TH_LOG("pid %u listed after pid %u: not in pid order, or twice",
+		       dumped[out_of_order].pid, dumped[out_of_order - 1].pid);
+	EXPECT_EQ(0, check_children_listed(_metadata, r.nrecs, 0, 1,
+					   start_brk, brk));
+	EXPECT_NE(NULL, find_dumped(r.nrecs, getpid()));
+	EXPECT_EQ(0, check_listing_consistent(_metadata, r.nrecs));
+	if (proc_flags(2) > 0 && (proc_flags(2) & pf_kthread))
+		EXPECT_EQ(NULL, find_dumped(r.nrecs, 2))
+			TH_LOG("kernel thread 2 listed");
+}
+
+/* Kill the odd-numbered children, a batch after each recv() of a dump. */
+struct killer {
+	int order[MANY_CHILDREN / 2];	/* indexes into many[] */
+	int norder;
+	int next;
+	int per_round;
+	int rounds_used;
+};
+
+static void kill_some(void *ctx, int round)
+{
+	struct killer *k = ctx;
+	int i;
+
+	for (i = 0; i < k->per_round && k->next < k->norder; i++)
+		kill(many[k->order[k->next++]], SIGKILL);
+	if (i)
+		k->rounds_used = round;
+	while (waitpid(-1, NULL, WNOHANG) > 0)
+		;
+}
+
+NL_SLOW_TEST(dump_while_half_exit_lists_survivors_once)
+{
+	static struct killer k;
+	unsigned long start_brk, brk;
+	struct dump_result r;
+	int i, ret, out_of_order, victims_listed = 0;
+	uint64_t t0;
+
+	REQUIRE_FAMILY();
+	check_fork_room(_metadata, MANY_CHILDREN);
+	ASSERT_EQ(0, proc_start_brk(getpid(), &start_brk));
+	brk = (unsigned long)sbrk(0);
+	fork_many(_metadata, self, MANY_CHILDREN);
+
+	/*
+	 * Victims alternately from the low and the high end: some exit behind
+	 * the dump's cursor, some ahead of it.  An 8 KiB round holds about 40
+	 * processes, so 50 a round are all gone in the first half of the dump.
+	 */
+	memset(&k, 0, sizeof(k));
+	for (i = 0; i < MANY_CHILDREN / 4; i++) {
+		k.order[k.norder++] = 2 * i + 1;
+		k.order[k.norder++] = MANY_CHILDREN - 1 - 2 * i;
+	}
+	k.per_round = 50;
+
+	self->sock2 = nl_open();
+	ASSERT_LE(0, self->sock2);
+	t0 = boottime_ns();
+	ret = dump_all(self->sock2, self->family, DUMP_BUF_SIZE, kill_some, &k, &r);
+	ASSERT_EQ(0, ret) TH_LOG("dump: socket: %s", strerror(-ret));
+	TH_LOG("dump of %d processes in %d recv() rounds, %.1f s; %d children killed during rounds 1-%d",
+	       r.nrecs, r.rounds, secs_since(t0), k.next, k.rounds_used);
+	expect_dump_ended_cleanly(_metadata, &r);
+	EXPECT_EQ(k.norder, k.next) TH_LOG("the dump ended before every victim was killed");
+
+	out_of_order = first_out_of_order(r.nrecs);
+	ASSERT_EQ(-1, out_of_order)
+		TH_LOG("pid %u listed after pid %u: not in pid order, or twice",
+		       dumped[out_of_order].pid, dumped[out_of_order - 1].pid);
+	/* Survivors: the even-numbered children. */
+	EXPECT_EQ(0, check_children_listed(_metadata, r.nrecs, 0, 2,
+					   start_brk, brk));
+	for (i = 0; i < k.norder; i++)
+		victims_listed += !!find_dumped(r.nrecs, many[k.order[i]]);
+	TH_LOG("%d of %d killed children were listed (each at most once)",
+	       victims_listed, k.norder);
+	EXPECT_EQ(0, check_listing_consistent(_metadata, r.nrecs));
+}
+
+/* ---- tests: events ---- */
+
+struct expected_event {
+	int type, source;
+	unsigned long old_brk, new_brk, len;
+};
+
+/* Read events until one of pid's matches last (type and new_brk). */
+static void collect_events_until(struct __test_metadata *_metadata, int fd,
+				 int pid, const struct expected_event *last)
+{
+	uint64_t deadline = boottime_ns() + REPLY_TIMEOUT_MS * 1000000ULL;
+	int i, ret, seen = 0;
+
+	for (;;) {
+		for (i = seen; i < nevents; i++)
+			if (events[i].pid == (uint32_t)pid &&
+			    events[i].type == last->type &&
+			    events[i].source == last->source &&
+			    events[i].new_brk == last->new_brk)
+				return;
+		seen = nevents;
+		ASSERT_GT(deadline, boottime_ns())
+			TH_LOG("the last expected event of pid %d never came (%d events seen)",
+			       pid, nevents);
+		ret = read_events(fd, 1000);
+		ASSERT_TRUE(!ret || ret == -ETIMEDOUT)
+			TH_LOG("events socket: %s", strerror(-ret));
+	}
+}
+
+/* pid's events must be exactly want[], in order; all events consecutive. */
+static void check_events(struct __test_metadata *_metadata, int pid,
+			 const char *comm, const struct expected_event *want,
+			 int nwant, uint64_t t0, uint64_t t1)
+{
+	uint64_t prev_seq = 0;
+	int i, n = 0, gaps = 0;
+
+	for (i = 0; i < nevents; i++) {
+		const struct brk_event *ev = &events[i];
+
+		if (i && ev->seq != events[i - 1].seq + 1)
+			gaps++;
+		if (ev->pid != (uint32_t)pid)
+			continue;
+		TH_LOG("event seq %llu: %s %s %#llx -> %#llx len %llu comm %s",
+		       (unsigned long long)ev->seq, event_type_name(ev->type),
+		       event_source_name(ev->source),
+		       (unsigned long long)ev->old_brk,
+		       (unsigned long long)ev->new_brk,
+		       (unsigned long long)ev->len, ev->comm);
+		EXPECT_EQ(0, ev->missing) TH_LOG("%u attributes missing", ev->missing);
+		EXPECT_EQ(0, ev->bad_attr);
+		if (n < nwant) {
+			const struct expected_event *w = &want[n];
+
+			EXPECT_EQ(w->type, ev->type) TH_LOG("event %d", n);
+			EXPECT_EQ(w->source, ev->source) TH_LOG("event %d", n);
+			EXPECT_EQ(w->old_brk, ev->old_brk) TH_LOG("event %d", n);
+			EXPECT_EQ(w->new_brk, ev->new_brk) TH_LOG("event %d", n);
+			EXPECT_EQ(w->len, ev->len) TH_LOG("event %d", n);
+		}
+		EXPECT_EQ(0, ev->len % page_size);
+		EXPECT_STREQ(comm, ev->comm);
+		EXPECT_LT(prev_seq, ev->seq) TH_LOG("sequence numbers not increasing");
+		EXPECT_LE(t0, ev->time_ns);
+		EXPECT_GE(t1, ev->time_ns);
+		prev_seq = ev->seq;
+		n++;
+	}
+	EXPECT_EQ(nwant, n) TH_LOG("events of pid %d", pid);
+	EXPECT_EQ(0, gaps) TH_LOG("%d gaps in the sequence numbers of %d events",
+				  gaps, nevents);
+}
+
+NL_TEST(events_follow_brk_child_operations_in_order)
+{
+	unsigned long o1, n1, o2, n2, o3, n3, cur, unused;
+	struct expected_event want[4];
+	uint64_t t0, t1;
+	struct kid *k;
+	char line[LINE_MAX_LEN];
+
+	REQUIRE_FAMILY();
+	ASSERT_NE(0, self->events_group) TH_LOG("no \"%s\" group", BRKSCOPE_MCGRP_EVENTS);
+	k = start_brk_child(_metadata, self, 0);
+	self->sock2 = events_open(self->events_group);
+	ASSERT_LE(0, self->sock2) TH_LOG("subscribe: %s", strerror(-self->sock2));
+	nevents = 0;
+
+	t0 = boottime_ns();
+	ASSERT_EQ(0, child_sbrk(_metadata, k, 3 * page_size, &o1, &n1));
+	ASSERT_EQ(0, child_sbrk(_metadata, k, -(long)page_size, &o2, &n2));
+	ASSERT_EQ(0, child_sbrk(_metadata, k, page_size, &o3, &n3));
+	kid_send(_metadata, k, "rlimit_data 0");
+	kid_line(_metadata, k, line, sizeof(line));
+	ASSERT_STREQ("ok", line);
+	ASSERT_EQ(ENOMEM, child_sbrk(_metadata, k, 4096, &unused, &cur));
+	t1 = boottime_ns();
+	ASSERT_EQ(n3, cur);
+	ASSERT_EQ(o1 + 3 * page_size, n1);
+	ASSERT_EQ(n1, o2);
+	ASSERT_EQ(n2, o3);
+
+	want[0] = (struct expected_event){ BRKSCOPE_EVENT_GROW, BRKSCOPE_SOURCE_BRK,
+		o1, n1, page_align(n1) - page_align(o1) };
+	want[1] = (struct expected_event){ BRKSCOPE_EVENT_SHRINK, BRKSCOPE_SOURCE_BRK,
+		o2, n2, page_align(o2) - page_align(n2) };
+	want[2] = (struct expected_event){ BRKSCOPE_EVENT_GROW, BRKSCOPE_SOURCE_BRK,
+		o3, n3, page_align(n3) - page_align(o3) };
+	want[3] = (struct expected_event){ BRKSCOPE_EVENT_GROW_FAILED, BRKSCOPE_SOURCE_BRK,
+		cur, cur + 4096, page_align(cur + 4096) - page_align(cur) };
+	collect_events_until(_metadata, self->sock2, k->pid, &want[3]);
+	check_events(_metadata, k->pid, "brk_child", want, 4, t0, t1);
+}
+
+NL_TEST(events_report_elf_loader_bss_maps_on_exec)
+{
+	struct expected_event want[8];
+	char path[PATH_MAX + 32], line[LINE_MAX_LEN];
+	char *env[] = { ELF_REPORT_ENV "=1", NULL };
+	unsigned long start, end, old = 0, cur = 0;
+	int nwant = 0, nbss, status, pid;
+	uint64_t t0, t1;
+	struct kid *k;
+
+	REQUIRE_FAMILY();
+	ASSERT_NE(0, self->events_group);
+	snprintf(path, sizeof(path), "%s/netlink_test", exe_dir);
+	self->sock2 = events_open(self->events_group);
+	ASSERT_LE(0, self->sock2) TH_LOG("subscribe: %s", strerror(-self->sock2));
+	nevents = 0;
+
+	/* spawn() without its exec: this one needs an environment. */
+	k = &self->kids[0];
+	{
+		int out[2];
+
+		ASSERT_EQ(0, pipe2(out, O_CLOEXEC));
+		t0 = boottime_ns();
+		k->pid = fork();
+		ASSERT_LE(0, k->pid);
+		if (!k->pid) {
+			char *argv[] = { path, NULL };
+
+			if (dup2(out[1], STDOUT_FILENO) < 0)
+				_exit(126);
+			execve(path, argv, env);
+			_exit(127);
+		}
+		close(out[1]);
+		k->from = out[0];
+	}
+	for (;;) {
+		kid_line(_metadata, k, line, sizeof(line));
+		if (!strcmp(line, "end"))
+			break;
+		if (sscanf(line, "bss %lx %lx", &start, &end) == 2) {
+			ASSERT_LT(nwant, 7);
+			want[nwant++] = (struct expected_event){
+				BRKSCOPE_EVENT_GROW, BRKSCOPE_SOURCE_ELF_LOADER,
+				start, end, end - start };
+			TH_LOG("loader must have mapped bss %#lx-%#lx", start, end);
+			continue;
+		}
+		ASSERT_EQ(2, sscanf(line, "sbrk %lx %lx", &old, &cur))
+			TH_LOG("'%s'", line);
+	}
+	pid = k->pid;
+	status = reap(self, pid);
+	t1 = boottime_ns();
+	ASSERT_TRUE(WIFEXITED(status) && !WEXITSTATUS(status));
+	nbss = nwant;
+	ASSERT_EQ(old + page_size, cur);
+	want[nwant++] = (struct expected_event){ BRKSCOPE_EVENT_GROW,
+		BRKSCOPE_SOURCE_BRK, old, cur, page_align(cur) - page_align(old) };
+
+	collect_events_until(_metadata, self->sock2, pid, &want[nwant - 1]);
+	TH_LOG("%d bss maps expected (heap_spy and brk_child have none: their bss ends in the data page)",
+	       nbss);
+	EXPECT_LT(0, nbss);
+	check_events(_metadata, pid, COMM_SELF, want, nwant, t0, t1);
+}
+
+/* ---- tests: hostile requests ---- */
+
+enum hostile_id {
+	H_MISSING_PID,
+	H_PID_U8,
+	H_PID_U16,
+	H_PID_U64,
+	H_PID_ZERO,
+	H_PID_MINUS_ONE,
+	H_PID_ABOVE_LIMIT,
+	H_UNKNOWN_ATTR,
+	H_COMM_IN_GET,
+	H_UNKNOWN_CMD,
+	H_UNSPEC_CMD,
+	H_EVENT_CMD,
+	H_STATS_WITH_ATTR,
+	H_STATS_DUMP,
+	H_RESERVED,
+	H_REPLACE_FLAG,
+	H_SHORT_GENL_HEADER,
+	H_LEN_CUTS_ATTR,
+	H_ATTR_BEYOND_MESSAGE,
+	H_NESTED_GARBAGE,
+	H_NESTED_FLAG_ON_U32,
+	H_PID_IN_DUMP,
+	H_GONE_PID,
+};
+
+/*
+ * Which errors carry an NLMSGERR_ATTR_MSG.  genetlink's core says nothing
+ * for an unknown command, a missing dumpit or a header cut short, and
+ * GENL_REQ_ATTR_CHECK() reports a missing attribute as
+ * NLMSGERR_ATTR_MISS_TYPE only.  A dump's start() sees an extack only
+ * since 6.5 ("netlink: support extack in dump ->start()").
+ */
+enum msg_rule {
+	MSG_REQUIRED,
+	MSG_NOT_REQUIRED,
+	MSG_REQUIRED_SINCE_6_5,
+};
+
+static const struct hostile {
+	enum hostile_id id;
+	const char *what;
+	int err;
+	enum msg_rule msg;
+	int offs;		/* NLMSGERR_ATTR_OFFS wanted, or -1 */
+	int miss_type;		/* NLMSGERR_ATTR_MISS_TYPE wanted, or -1 */
+} hostile[] = {
+#define ATTR0 (NLMSG_HDRLEN + GENL_HDRLEN)	/* offset of the first attribute */
+	{ H_MISSING_PID, "GET without PID", EINVAL, MSG_NOT_REQUIRED, -1, BRKSCOPE_A_PID },
+	{ H_PID_U8, "PID as u8", EINVAL, MSG_REQUIRED, ATTR0, -1 },
+	{ H_PID_U16, "PID as u16", EINVAL, MSG_REQUIRED, ATTR0, -1 },
+	{ H_PID_U64, "PID as u64", EINVAL, MSG_REQUIRED, ATTR0, -1 },
+	{ H_PID_ZERO, "PID 0", ERANGE, MSG_REQUIRED, ATTR0, -1 },
+	{ H_PID_MINUS_ONE, "PID 0xffffffff", ERANGE, MSG_REQUIRED, ATTR0, -1 },
+	{ H_PID_ABOVE_LIMIT, "PID PID_MAX_LIMIT+1", ERANGE, MSG_REQUIRED, ATTR0, -1 },
+	{ H_UNKNOWN_ATTR, "attribute BRKSCOPE_A_MAX+5", EINVAL, MSG_REQUIRED, ATTR0, -1 },
+	{ H_COMM_IN_GET, "COMM in GET", EINVAL, MSG_REQUIRED, ATTR0, -1 },
+	{ H_UNKNOWN_CMD, "command 200", EOPNOTSUPP, MSG_NOT_REQUIRED, -1, -1 },
+	{ H_UNSPEC_CMD, "command 0 (UNSPEC)", EOPNOTSUPP, MSG_NOT_REQUIRED, -1, -1 },
+	{ H_EVENT_CMD, "EVENT as a request", EOPNOTSUPP, MSG_NOT_REQUIRED, -1, -1 },
+	{ H_STATS_WITH_ATTR, "GET_STATS with PID", EINVAL, MSG_REQUIRED, ATTR0, -1 },
+	{ H_STATS_DUMP, "GET_STATS as a dump", EOPNOTSUPP, MSG_NOT_REQUIRED, -1, -1 },
+	{ H_RESERVED, "genl reserved byte 1", EINVAL, MSG_REQUIRED, -1, -1 },
+	{ H_REPLACE_FLAG, "NLM_F_REPLACE", EINVAL, MSG_REQUIRED, -1, -1 },
+	{ H_SHORT_GENL_HEADER, "nlmsg_len cuts genl header", EINVAL, MSG_NOT_REQUIRED, -1, -1 },
+	{ H_LEN_CUTS_ATTR, "nlmsg_len cuts PID", EINVAL, MSG_REQUIRED, -1, -1 },
+	{ H_ATTR_BEYOND_MESSAGE, "nla_len beyond message", EINVAL, MSG_REQUIRED, -1, -1 },
+	{ H_NESTED_GARBAGE, "PID nest with garbage", EINVAL, MSG_REQUIRED, ATTR0, -1 },
+	{ H_NESTED_FLAG_ON_U32, "PID u32 with NLA_F_NESTED", EINVAL, MSG_REQUIRED, ATTR0, -1 },
+	{ H_PID_IN_DUMP, "PID in a dump", EINVAL, MSG_REQUIRED_SINCE_6_5, -1, -1 },
+	{ H_GONE_PID, "reaped pid", ESRCH, MSG_REQUIRED, ATTR0, -1 },
+};
+
+/* Build case h into reqbuf; returns how many bytes to send. */
+static size_t build_hostile(const struct hostile *h, uint16_t family,
+			    uint32_t live, uint32_t gone)
+{
+	const uint16_t req = NLM_F_REQUEST | NLM_F_ACK;
+	struct nlmsghdr *nlh;
+	struct nlattr *nest, *attr;
+	size_t len;
+
+	switch (h->id) {
+	case H_UNKNOWN_CMD:
+		nlh = genl_msg(reqbuf, family, 200, BRKSCOPE_GENL_VERSION, req);
+		break;
+	case H_UNSPEC_CMD:
+		nlh = genl_msg(reqbuf, family, BRKSCOPE_CMD_UNSPEC, BRKSCOPE_GENL_VERSION, req);
+		break;
+	case H_EVENT_CMD:
+		nlh = genl_msg(reqbuf, family, BRKSCOPE_CMD_EVENT, BRKSCOPE_GENL_VERSION, req);
+		break;
+	case H_STATS_WITH_ATTR:
+		nlh = genl_msg(reqbuf, family, BRKSCOPE_CMD_GET_STATS, BRKSCOPE_GENL_VERSION, req);
+		break;
+	case H_STATS_DUMP:
+		nlh = genl_msg(reqbuf, family, BRKSCOPE_CMD_GET_STATS,
+			       BRKSCOPE_GENL_VERSION, req | NLM_F_DUMP);
+		return nlh->nlmsg_len;
+	case H_REPLACE_FLAG:
+		nlh = genl_msg(reqbuf, family, BRKSCOPE_CMD_GET,
+			       BRKSCOPE_GENL_VERSION, req | NLM_F_REPLACE);
+		break;
+	case H_PID_IN_DUMP:
+		nlh = genl_msg(reqbuf, family, BRKSCOPE_CMD_GET,
+			       BRKSCOPE_GENL_VERSION, req | NLM_F_DUMP);
+		break;
+	default:
+		nlh = genl_msg(reqbuf, family, BRKSCOPE_CMD_GET, BRKSCOPE_GENL_VERSION, req);
+		break;
+	}
+
+	switch (h->id) {
+	case H_MISSING_PID:
+		break;
+	case H_PID_U8:
+		mnl_attr_put_u8(nlh, BRKSCOPE_A_PID, 1);
+		break;
+	case H_PID_U16:
+		mnl_attr_put_u16(nlh, BRKSCOPE_A_PID, 1);
+		break;
+	case H_PID_U64:
+		mnl_attr_put_u64(nlh, BRKSCOPE_A_PID, live);
+		break;
+	case H_PID_ZERO:
+		mnl_attr_put_u32(nlh, BRKSCOPE_A_PID, 0);
+		break;
+	case H_PID_MINUS_ONE:
+		mnl_attr_put_u32(nlh, BRKSCOPE_A_PID, 0xffffffff);
+		break;
+	case H_PID_ABOVE_LIMIT:
+		mnl_attr_put_u32(nlh, BRKSCOPE_A_PID, PID_MAX_LIMIT + 1);
+		break;
+	case H_UNKNOWN_ATTR:
+		mnl_attr_put_u32(nlh, BRKSCOPE_A_MAX + 5, 1);
+		mnl_attr_put_u32(nlh, BRKSCOPE_A_PID, live);
+		break;
+	case H_COMM_IN_GET:
+		mnl_attr_put_strz(nlh, BRKSCOPE_A_COMM, "init");
+		mnl_attr_put_u32(nlh, BRKSCOPE_A_PID, live);
+		break;
+	case H_RESERVED:
+		((struct genlmsghdr *)mnl_nlmsg_get_payload(nlh))->reserved = 1;
+		mnl_attr_put_u32(nlh, BRKSCOPE_A_PID, live);
+		break;
+	case H_SHORT_GENL_HEADER:
+		nlh->nlmsg_len = NLMSG_HDRLEN + 2;
+		return NLMSG_ALIGN(nlh->nlmsg_len);
+	case H_LEN_CUTS_ATTR:
+		mnl_attr_put_u32(nlh, BRKSCOPE_A_PID, live);
+		len = nlh->nlmsg_len;
+		nlh->nlmsg_len -= 2;	/* 6 of the attribute's 8 bytes */
+		return len;
+	case H_ATTR_BEYOND_MESSAGE:
+		attr = (struct nlattr *)mnl_nlmsg_get_payload_tail(nlh);
+		mnl_attr_put_u32(nlh, BRKSCOPE_A_PID, live);
+		attr->nla_len += 64;
+		return nlh->nlmsg_len;
+	case H_NESTED_GARBAGE:
+		nest = mnl_attr_nest_start(nlh, BRKSCOPE_A_PID);
+		mnl_attr_put_u32(nlh, 7, 0xdeadbeef);
+		mnl_attr_nest_end(nlh, nest);
+		break;
+	case H_NESTED_FLAG_ON_U32:
+		attr = (struct nlattr *)mnl_nlmsg_get_payload_tail(nlh);
+		mnl_attr_put_u32(nlh, BRKSCOPE_A_PID, live);
+		attr->nla_type |= NLA_F_NESTED;
+		break;
+	case H_GONE_PID:
+		mnl_attr_put_u32(nlh, BRKSCOPE_A_PID, gone);
+		break;
+	default:
+		mnl_attr_put_u32(nlh, BRKSCOPE_A_PID, live);
+		break;
+	}
+	return nlh->nlmsg_len;
+}
+
+static bool kernel_at_least(int major, int minor)
+{
+	struct utsname u;
+	int ma = 0, mi = 0;
+
+	if (uname(&u) || sscanf(u.release, "%d.%d", &ma, &mi) != 2)
+		return true;
+	return ma > major || (ma == major && mi >= minor);
+}
+
+NL_TEST(hostile_requests_fail_with_exact_errno_and_extack)
+{
+	uint32_t me = getpid(), gone;
+	struct proc_info p;
+	struct nl_ack ack;
+	size_t i, len;
+	int pid, status, ret;
+
+	REQUIRE_FAMILY();
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid)
+		_exit(0);
+	add_other(_metadata, self, pid);
+	status = reap(self, pid);
+	ASSERT_TRUE(WIFEXITED(status));
+	gone = pid;
+
+	for (i = 0; i < ARRAY_SIZE(hostile); i++) {
+		const struct hostile *h = &hostile[i];
+		bool need_msg = h->msg == MSG_REQUIRED ||
+			(h->msg == MSG_REQUIRED_SINCE_6_5 && kernel_at_least(6, 5));
+
+		memset(&p, 0, sizeof(p));
+		len = build_hostile(h, self->family, me, gone);
+		ret = nl_transact(self->sock, reqbuf, len, get_reply, &p, &ack);
+		ASSERT_EQ(0, ret) TH_LOG("%s: socket: %s", h->what, strerror(-ret));
+		TH_LOG("%-28s -> %-10s extack '%s' offs %d miss_type %d", h->what,
+		       errname(ack.err), ack.has_msg ? ack.msg : "(none)",
+		       ack.has_offs ? (int)ack.offs : -1,
+		       ack.has_miss_type ? (int)ack.miss_type : -1);
+		EXPECT_TRUE(ack.got) TH_LOG("%s", h->what);
+		EXPECT_EQ(h->err, ack.err) TH_LOG("%s: %s", h->what, errname(ack.err));
+		EXPECT_EQ(0, p.nmsgs) TH_LOG("%s: answered", h->what);
+		if (need_msg)
+			EXPECT_TRUE(ack.has_msg && ack.msg[0])
+				TH_LOG("%s: no extack message", h->what);
+		if (h->offs >= 0) {
+			EXPECT_TRUE(ack.has_offs) TH_LOG("%s: no offset", h->what);
+			EXPECT_EQ((uint32_t)h->offs, ack.offs) TH_LOG("%s", h->what);
+		}
+		if (h->miss_type >= 0) {
+			EXPECT_TRUE(ack.has_miss_type) TH_LOG("%s", h->what);
+			EXPECT_EQ((uint32_t)h->miss_type, ack.miss_type)
+				TH_LOG("%s", h->what);
+		}
+
+		/* The family still answers. */
+		get_ok(_metadata, self, me, &p);
+		EXPECT_EQ(me, p.pid) TH_LOG("after %s", h->what);
+	}
+}
+
+/* ---- tests: permissions and namespaces ---- */
+
+static void probe_get_target_as_nobody(struct report *rep, const struct probe_args *a)
+{
+	struct family_info f;
+	int fd;
+
+	if (drop_to_nobody(rep))
+		return;
+	fd = probe_socket(rep, &f);
+	if (fd < 0)
+		return;
+	probe_get(rep, 0, fd, f.id, a->target ? a->target : (uint32_t)getpid());
+	close(fd);
+}
+
+NL_TEST(unprivileged_get_of_root_process_fails_eperm)
+{
+	struct probe_args a = { .target = getpid() };
+	struct report rep;
+
+	REQUIRE_FAMILY();
+	run_probes(_metadata, self, probe_get_target_as_nobody, &a, &rep);
+	TH_LOG("uid %d: GET of root's pid %u: %s, extack '%s'", NOBODY, a.target,
+	       errname(rep.probe[0].err), rep.probe[0].msg);
+	EXPECT_EQ(EPERM, rep.probe[0].err);
+	EXPECT_TRUE(rep.probe[0].has_msg && rep.probe[0].msg[0]);
+	EXPECT_EQ(0, rep.probe[0].p.nmsgs);
+}
+
+NL_TEST(unprivileged_get_of_own_pid_succeeds)
+{
+	struct probe_args a = { .target = 0 };	/* 0: its own pid */
+	struct report rep;
+
+	REQUIRE_FAMILY();
+	run_probes(_metadata, self, probe_get_target_as_nobody, &a, &rep);
+	TH_LOG("uid %d: GET of its own pid %d: %s", NOBODY, rep.pid,
+	       errname(rep.probe[0].err));
+	ASSERT_EQ(0, rep.probe[0].err) TH_LOG("extack '%s'", rep.probe[0].msg);
+	ASSERT_EQ(1, rep.probe[0].p.nmsgs);
+	EXPECT_EQ((uint32_t)rep.pid, rep.probe[0].p.pid);
+	EXPECT_EQ(rep.brk, rep.probe[0].p.val[BRKSCOPE_A_BRK]);
+}
+
+/*
+ * As nobody: fork a second nobody process (dumpable or not, as the fork
+ * inherits it) and GET it.
+ */
+static void probe_get_sibling_as_nobody(struct report *rep, const struct probe_args *a)
+{
+	struct family_info f;
+	int fd, pid, gate[2];
+	char c;
+
+	if (drop_to_nobody(rep))
+		return;
+	/* Changing uids made the mm non-dumpable; target 1 asks for dumpable. */
+	if (a->target && prctl(PR_SET_DUMPABLE, 1)) {
+		report_setup_error(rep, "PR_SET_DUMPABLE", errno);
+		return;
+	}
+	fd = probe_socket(rep, &f);
+	if (fd < 0)
+		return;
+	if (pipe(gate)) {
+		report_setup_error(rep, "pipe", errno);
+		return;
+	}
+	pid = fork();
+	if (pid < 0) {
+		report_setup_error(rep, "fork", errno);
+		return;
+	}
+	if (!pid) {
+		close(gate[1]);
+		while (read(gate[0], &c, 1) < 0 && errno == EINTR)
+			;
+		_exit(0);
+	}
+	close(gate[0]);
+	probe_get(rep, 0, fd, f.id, pid);
+	rep->child = pid;
+	close(gate[1]);
+	waitpid(pid, NULL, 0);
+	close(fd);
+}
+
+NL_TEST(unprivileged_get_of_same_user_dumpable_process_succeeds)
+{
+	struct probe_args a = { .target = 1 };
+	struct report rep;
+
+	REQUIRE_FAMILY();
+	run_probes(_metadata, self, probe_get_sibling_as_nobody, &a, &rep);
+	TH_LOG("uid %d: GET of its dumpable child %u: %s", NOBODY, rep.child,
+	       errname(rep.probe[0].err));
+	ASSERT_EQ(0, rep.probe[0].err) TH_LOG("extack '%s'", rep.probe[0].msg);
+	EXPECT_EQ((uint32_t)rep.child, rep.probe[0].p.pid);
+	EXPECT_EQ(rep.brk, rep.probe[0].p.val[BRKSCOPE_A_BRK]);
+}
+
+NL_TEST(unprivileged_get_of_non_dumpable_process_fails_eperm)
+{
+	struct probe_args a = { .target = 0 };
+	struct report rep;
+
+	REQUIRE_FAMILY();
+	run_probes(_metadata, self, probe_get_sibling_as_nobody, &a, &rep);
+	TH_LOG("uid %d: GET of its non-dumpable child %u: %s, extack '%s'",
+	       NOBODY, rep.child, errname(rep.probe[0].err), rep.probe[0].msg);
+	EXPECT_EQ(EPERM, rep.probe[0].err);
+	EXPECT_TRUE(rep.probe[0].has_msg && rep.probe[0].msg[0]);
+}
+
+static void probe_subscribe_as_nobody(struct report *rep, const struct probe_args *a)
+{
+	struct family_info f;
+	int fd, ev;
+
+	if (drop_to_nobody(rep))
+		return;
+	if (a->target) {	/* and then root of a new user namespace */
+		char map[64];
+		int err;
+
+		/* A non-dumpable process's /proc/self files are root's. */
+		if (prctl(PR_SET_DUMPABLE, 1)) {
+			report_setup_error(rep, "PR_SET_DUMPABLE", errno);
+			return;
+		}
+		if (unshare(CLONE_NEWUSER)) {
+			report_setup_error(rep, "unshare(CLONE_NEWUSER)", errno);
+			return;
+		}
+		snprintf(map, sizeof(map), "0 %d 1\n", NOBODY);
+		err = write_proc_self("uid_map", map);
+		if (!err)
+			err = write_proc_self("setgroups", "deny");
+		if (!err)
+			err = write_proc_self("gid_map", map);
+		if (err) {
+			report_setup_error(rep, "id maps", err);
+			return;
+		}
+	}
+	fd = probe_socket(rep, &f);
+	if (fd < 0)
+		return;
+	ev = events_open(f.events_group);
+	rep->probe[0].err = ev < 0 ? -ev : 0;
+	if (ev >= 0)
+		close(ev);
+	if (a->target)
+		probe_get(rep, 1, fd, f.id, a->target);
+	close(fd);
+}
+
+NL_TEST(unprivileged_subscribe_to_events_fails_eperm)
+{
+	struct probe_args a = { .target = 0 };
+	struct report rep;
+
+	REQUIRE_FAMILY();
+	run_probes(_metadata, self, probe_subscribe_as_nobody, &a, &rep);
+	TH_LOG("uid %d: NETLINK_ADD_MEMBERSHIP of \"%s\": %s", NOBODY,
+	       BRKSCOPE_MCGRP_EVENTS, errname(rep.probe[0].err));
+	EXPECT_EQ(EPERM, rep.probe[0].err);
+}
+
+NL_TEST(user_namespace_root_cannot_subscribe_or_read_root_process)
+{
+	struct probe_args a = { .target = getpid() };
+	struct report rep;
+
+	REQUIRE_FAMILY();
+	run_probes(_metadata, self, probe_subscribe_as_nobody, &a, &rep);
+	TH_LOG("uid 0 of a user namespace (uid %d outside): subscribe %s; GET of root's pid %u %s, extack '%s'",
+	       NOBODY, errname(rep.probe[0].err), a.target,
+	       errname(rep.probe[1].err), rep.probe[1].msg);
+	EXPECT_EQ(EPERM, rep.probe[0].err);
+	EXPECT_EQ(EPERM, rep.probe[1].err);
+	EXPECT_TRUE(rep.probe[1].has_msg && rep.probe[1].msg[0]);
+}
+
+/* In a new pid namespace, as its pid 1: GET target, then GET 1. */
+static void probe_get_in_pidns(struct report *rep, const struct probe_args *a)
+{
+	struct family_info f;
+	int fd = probe_socket(rep, &f);
+
+	if (fd < 0)
+		return;
+	probe_get(rep, 0, fd, f.id, a->target);
+	probe_get(rep, 1, fd, f.id, 1);
+	close(fd);
+}
+
+NL_TEST(pid_namespace_get_of_outside_pid_fails_esrch)
+{
+	struct probe_args a = { .target = getpid(), .new_pidns = 1 };
+	struct report rep;
+
+	REQUIRE_FAMILY();
+	ASSERT_LT(2, getpid());
+	run_probes(_metadata, self, probe_get_in_pidns, &a, &rep);
+	TH_LOG("in a new pid namespace (as pid %d): GET of %u: %s, extack '%s'",
+	       rep.pid, a.target, errname(rep.probe[0].err), rep.probe[0].msg);
+	ASSERT_EQ(1, rep.pid);
+	EXPECT_EQ(ESRCH, rep.probe[0].err);
+	EXPECT_TRUE(rep.probe[0].has_msg && rep.probe[0].msg[0]);
+}
+
+NL_TEST(pid_namespace_get_of_pid_1_answers_pid_1)
+{
+	struct probe_args a = { .target = getpid(), .new_pidns = 1 };
+	struct report rep;
+
+	REQUIRE_FAMILY();
+	run_probes(_metadata, self, probe_get_in_pidns, &a, &rep);
+	TH_LOG("in a new pid namespace: GET of 1: %s, pid %u comm %s",
+	       errname(rep.probe[1].err), rep.probe[1].p.pid, rep.probe[1].p.comm);
+	ASSERT_EQ(1, rep.pid);
+	ASSERT_EQ(0, rep.probe[1].err) TH_LOG("extack '%s'", rep.probe[1].msg);
+	EXPECT_EQ(1, rep.probe[1].p.pid);
+	EXPECT_STREQ(COMM_SELF, rep.probe[1].p.comm);
+	EXPECT_EQ(rep.brk, rep.probe[1].p.val[BRKSCOPE_A_BRK]);
+}
+
+/* As pid 1 of a new pid namespace, with a child (pid 2): dump. */
+static void probe_dump_in_pidns(struct report *rep, const struct probe_args *a)
+{
+	struct family_info f;
+	int fd, pid, gate[2], i, ret;
+	char c;
+
+	(void)a;
+	fd = probe_socket(rep, &f);
+	if (fd < 0)
+		return;
+	if (pipe(gate)) {
+		report_setup_error(rep, "pipe", errno);
+		return;
+	}
+	pid = fork();
+	if (pid < 0) {
+		report_setup_error(rep, "fork", errno);
+		return;
+	}
+	if (!pid) {
+		close(gate[1]);
+		while (read(gate[0], &c, 1) < 0 && errno == EINTR)
+			;
+		_exit(0);
+	}
+	close(gate[0]);
+	ret = dump_all(fd, f.id, DUMP_BUF_SIZE, NULL, NULL, &rep->dump);
+	if (ret)
+		report_setup_error(rep, "dump: socket", -ret);
+	for (i = 0; i < rep->dump.nrecs && i < REPORT_PIDS_MAX; i++)
+		rep->pids[rep->npids++] = dumped[i].pid;
+	rep->child = pid;
+	close(gate[1]);
+	waitpid(pid, NULL, 0);
+	close(fd);
+}
+
+NL_TEST(pid_namespace_dump_lists_only_its_processes)
+{
+	struct probe_args a = { .new_pidns = 1 };
+	struct report rep;
+
+	REQUIRE_FAMILY();
+	run_probes(_metadata, self, probe_dump_in_pidns, &a, &rep);
+	TH_LOG("dump in a new pid namespace: %d processes (%u, %u), child is %d",
+	       rep.dump.nrecs, rep.npids > 0 ? rep.pids[0] : 0,
+	       rep.npids > 1 ? rep.pids[1] : 0, rep.child);
+	expect_dump_ended_cleanly(_metadata, &rep.dump);
+	ASSERT_EQ(2, rep.dump.nrecs);
+	EXPECT_EQ(1, rep.pids[0]);
+	EXPECT_EQ(2, rep.pids[1]);
+	EXPECT_EQ(2, rep.child);
+}
+
+TEST_HARNESS_MAIN
