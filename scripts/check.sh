@@ -3,15 +3,29 @@
 # module needs loading and in one QEMU guest per test kernel where one does.
 # Prints TAP and a closing "N passed, N failed, N skipped"; exits non-zero
 # on any failure, kernel splat or hung guest.
+#
+#   scripts/check.sh [debug]
+#
+# "debug" (make check-debug) runs the guest tests on our debug kernel
+# instead (KASAN, UBSAN, lockdep, kmemleak: scripts/debug-kernel.sh), after
+# building it (cached) and the module against it; of the host-only tests
+# of plain `make check` it keeps only the builds of the selftests and the
+# client.
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 cd "$top"
 require_guest_visible
 
+mode=${1:-}
+case $mode in
+'' | debug) ;;
+*) echo "usage: $0 [debug]" >&2; exit 2 ;;
+esac
+
 bash scripts/setup.sh || exit 1
 
 n=0 passed=0 failed=0 skipped=0
-log=$build/check && rm -rf "$log" && mkdir -p "$log"
+log=$build/check${mode:+-$mode} && rm -rf "$log" && mkdir -p "$log"
 
 # tap NAME STATUS [LOGFILE]: one result; on failure the log's tail follows.
 tap() {
@@ -39,19 +53,53 @@ run() {
 	fi
 }
 
-mapfile -t kernels < <(test_kernels)
-echo "TAP version 13"
-echo "# test kernels: ${kernels[*]}"
-[ ${#kernels[@]} -eq 2 ] || tap "both test kernels (6.1, 6.12) are installed" fail
+# debug_kernel: build the debug kernel (or find it built), its progress
+# shown as TAP comments; sets kernels to its release.
+debug_kernel() {
+	local out=$log/debug-kernel.log
+	bash scripts/debug-kernel.sh 2>&1 | tee "$out" | sed 's/^/# /'
+	if [ "${PIPESTATUS[0]}" = 0 ]; then
+		tap "debug kernel builds from scripts/debug-kernel.config, every option as asked" ok
+		kernels=("$(cat "$debug_kernel_src/include/config/kernel.release")")
+	else
+		tap "debug kernel builds from scripts/debug-kernel.config, every option as asked" fail "$out"
+		kernels=()
+	fi
+}
 
-for k in "${kernels[@]}"; do
-	run -q "$k: module builds with W=1 and sparse (C=2), no diagnostics" build_module "$k" C=2
-	run "$k: dkms builds the module from dkms.conf" bash scripts/dkms.sh test "$k"
-done
-run "checkpatch: no errors in module/" bash scripts/checkpatch.sh
+# instrumented KO: the module calls into KASAN and UBSAN, so its own code
+# is checked too, not only the kernel's.
+instrumented() {
+	local undef
+	undef=$(nm -u "$1") || return 1
+	grep -q '__asan_' <<<"$undef" || { echo "$1: no __asan_ calls"; return 1; }
+	grep -q '__ubsan_handle_' <<<"$undef" || { echo "$1: no __ubsan_handle_ calls"; return 1; }
+}
+
+echo "TAP version 13"
+if [ "$mode" = debug ]; then
+	debug_kernel
+	for k in "${kernels[@]}"; do
+		run -q "$k: module builds with W=1, no diagnostics" \
+			build_module_in "$debug_kernel_src" "$build/kmod/$k"
+		run "$k: module is instrumented by KASAN and UBSAN" \
+			instrumented "$build/kmod/$k/module/brkscope.ko"
+	done
+else
+	mapfile -t kernels < <(test_kernels)
+	echo "# test kernels: ${kernels[*]}"
+	[ ${#kernels[@]} -eq 3 ] || tap "the three test kernels (6.1, 6.12, 6.12-rt) are installed" fail
+
+	for k in "${kernels[@]}"; do
+		run -q "$k: module builds with W=1 and sparse (C=2), no diagnostics" build_module "$k" C=2
+		run "$k: dkms builds the module from dkms.conf" bash scripts/dkms.sh test "$k"
+	done
+	run "checkpatch: no errors in module/" bash scripts/checkpatch.sh
+fi
 run -q "selftests build with -Werror" make -s -C selftests
 run -q "brkscope client builds with -Wall -Wextra -Werror" make -s -C userspace
-run "brkscope client: usage errors exit 2, no module exits 5" bash scripts/client-host-test.sh
+[ "$mode" = debug ] ||
+	run "brkscope client: usage errors exit 2, no module exits 5" bash scripts/client-host-test.sh
 
 # guest_tap KVER FILE: the guest's TAP lines, renumbered into ours.  Each
 # "ok"/"not ok" line is one result; anything else is kept as a comment.
@@ -70,6 +118,15 @@ guest_tap() {
 	done <"$2"
 }
 
+# The debug kernel boots our own image, and is far slower (see
+# Documentation/testing.rst for the times).
+if [ "$mode" = debug ]; then
+	tmo=${VM_TIMEOUT:-1500}
+	vm=(--image "$debug_kernel_image")
+else
+	tmo=${VM_TIMEOUT:-420}
+	vm=()
+fi
 for k in "${kernels[@]}"; do
 	ko=$build/kmod/$k/module/brkscope.ko
 	out=$build/vm/check-$k
@@ -77,14 +134,15 @@ for k in "${kernels[@]}"; do
 		tap "$k: guest tests (no module was built)" fail
 		continue
 	fi
-	VM_TIMEOUT=${VM_TIMEOUT:-420} bash scripts/vm-run.sh --kernel "$k" --out "$out" -- \
-		sh scripts/guest-check.sh "$ko" "$build/selftests" >"$log/vm-$k.log" 2>&1
+	[ "$mode" = debug ] || vm=(--kernel "$k")
+	VM_TIMEOUT=$tmo bash scripts/vm-run.sh "${vm[@]}" --mem 2048 --out "$out" -- \
+		sh scripts/guest-check.sh "$ko" "$build/selftests" $mode >"$log/vm-$k.log" 2>&1
 	rc=$?
 	if [ -f "$out/output" ]; then
 		guest_tap "$k" "$out/output"
 	fi
 	case $rc in
-	124)	tap "$k: guest finished within ${VM_TIMEOUT:-420} s" fail "$log/vm-$k.log" ;;
+	124)	tap "$k: guest finished within $tmo s" fail "$log/vm-$k.log" ;;
 	125)	tap "$k: guest ran the tests" fail "$out/console.log" ;;
 	esac
 	if bash scripts/splat-scan.sh "$out/dmesg" "$out/console.log" >"$log/splat-$k.log" 2>&1; then

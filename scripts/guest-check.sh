@@ -1,9 +1,64 @@
 #!/bin/sh
 # Runs inside the test VM (scripts/vm-run.sh): load the module, run the
 # selftests, unload.  Prints TAP lines; check.sh numbers them.
-# usage: guest-check.sh MODULE.ko SELFTEST-DIR
+# usage: guest-check.sh MODULE.ko SELFTEST-DIR [debug]
+#
+# On a kernel with kmemleak, leaks are looked for after the module is
+# unloaded (the kernel's own, found by a scan before insmod, are cleared
+# first); on one with lockdep, lockdep must still be on at the end.
+# "debug" (make check-debug) requires kmemleak and two CPUs, and prints
+# each selftest's time.
 ko=$1
 tests=$2
+debug=${3:-}
+kml=/sys/kernel/debug/kmemleak
+st=/tmp/selftest
+
+# now: centiseconds since boot, in $now (no fork: this runs a lot slower
+# on the debug kernel).
+now() {
+	read -r now _ </proc/uptime
+	now=${now%.*}${now#*.}
+}
+
+# secs CS: centiseconds as seconds, "12.34".
+secs() {
+	printf '%d.%02d' $(($1 / 100)) $(($1 % 100))
+}
+
+# leak_scan [once]: kmemleak only reports an object that a scan finds
+# unreferenced once it is 5 s old, and false references from stale stack
+# slots go away on a second scan: two scans, 6 s apart, unless "once".
+# Each takes half a minute on the debug kernel.  Prints the suspects' count.
+leak_scan() {
+	echo scan >"$kml" || return 1
+	if [ -z "${1:-}" ]; then
+		sleep 6
+		echo scan >"$kml" || return 1
+	fi
+	grep -c '^unreferenced object' "$kml" || :
+}
+
+# Boot is long over (over 5 s): one scan finds what the kernel leaked.
+if [ -e "$kml" ]; then
+	now; t0=$now
+	if before=$(leak_scan once); then
+		echo clear >"$kml"
+	else
+		before="? (scan failed)"
+	fi
+	now; echo "# kmemleak: $before suspects before insmod, cleared (scan took $(secs $((now - t0))) s)"
+elif [ -n "$debug" ]; then
+	echo "not ok - kmemleak is on ($kml)"
+fi
+# Races need two CPUs: a kernel that found only one would hide them.
+if [ -n "$debug" ]; then
+	if [ "$(nproc)" -ge 2 ]; then
+		echo "ok - the guest runs on $(nproc) CPUs"
+	else
+		echo "not ok - the guest runs on 2 CPUs (it found $(nproc))"
+	fi
+fi
 
 if insmod "$ko"; then
 	echo "ok - insmod $(basename "$ko")"
@@ -11,13 +66,71 @@ else
 	echo "not ok - insmod $(basename "$ko")"
 	exit 1
 fi
-if BRKSCOPE_KO=$ko "$tests/brkscope_test"; then
-	echo "ok - brkscope_test exits 0"
-else
-	echo "not ok - brkscope_test exits 0 (it said $?)"
-fi
+
+# suite NAME: run the selftest program NAME; its TAP lines pass through,
+# then one line for its exit status.  In debug mode each test's time is
+# printed too: the harness flushes its output before each test, so the
+# time between a "RUN" line and its result line is what the test took.
+suite() {
+	if [ -z "$debug" ]; then
+		BRKSCOPE_KO=$ko "$tests/$1"
+		rc=$?
+	else
+		BRKSCOPE_KO=$ko "$tests/$1" >"$st.out" 2>&1 &
+		pid=$!
+		tail -n +1 -s 0.5 -f --pid=$pid "$st.out" 2>/dev/null | while IFS= read -r line; do
+			now
+			echo "$line"
+			case $line in
+			"#  RUN "*) start=$now ;;
+			"ok "* | "not ok "*)
+				[ -z "${start:-}" ] || echo "# took $(secs $((now - start))) s"
+				start= ;;
+			esac
+		done
+		wait $pid
+		rc=$?
+	fi
+	if [ $rc = 0 ]; then
+		echo "ok - $1 exits 0"
+	else
+		echo "not ok - $1 exits 0 (it said $rc)"
+	fi
+}
+
+for t in brkscope_test netlink_test client_test; do
+	suite $t
+done
 if rmmod brkscope; then
 	echo "ok - rmmod brkscope"
 else
 	echo "not ok - rmmod brkscope"
+fi
+
+if [ -e "$kml" ]; then
+	now; t0=$now
+	if after=$(leak_scan); then
+		now; echo "# kmemleak: $after suspects after rmmod (scans took $(secs $((now - t0))) s)"
+		dmesg | grep 'kmemleak:' | sed 's/^/# /'
+		if [ "$after" = 0 ]; then
+			echo "ok - no kmemleak report"
+		else
+			echo "not ok - no kmemleak report ($after unreferenced objects)"
+			head -n 400 "$kml" | sed 's/^/# /'
+		fi
+	else
+		echo "not ok - no kmemleak report (scanning failed: kmemleak is off?)"
+	fi
+fi
+
+# Lockdep turns itself off after its first report, or when it runs out of
+# room: then it checked only part of the run.
+if [ -r /proc/lockdep_stats ]; then
+	grep -E 'lock-classes|direct dependencies|debug_locks' /proc/lockdep_stats |
+		sed 's/^ */# lockdep: /'
+	if grep -Eq 'debug_locks: +1$' /proc/lockdep_stats; then
+		echo "ok - lockdep still on at the end"
+	else
+		echo "not ok - lockdep still on at the end (debug_locks is 0: see dmesg)"
+	fi
 fi

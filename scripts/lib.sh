@@ -24,10 +24,13 @@ newest_kernel() {
 	done | sort -V | tail -n 1
 }
 
-# The kernels `make check` runs on: Debian 12's own 6.1 and the 6.12 LTS.
+# The kernels `make check` runs on: Debian 12's own 6.1, the 6.12 LTS, and
+# 6.12's PREEMPT_RT build, where spinlock_t sleeps and probe-context code
+# that takes one is caught.
 test_kernels() {
 	newest_kernel '6.1.*-amd64'
 	newest_kernel '6.12.*+deb12-amd64'
+	newest_kernel '6.12.*+deb12-rt-amd64'
 }
 
 # copy_source DIR: the module's sources, and nothing built from them, into

@@ -3,14 +3,17 @@
 # It holds only static busybox, the modules needed to mount the host's root
 # over virtio-9p, and /init; everything else comes from the host's disk, so
 # the image stays small and never goes stale when the host's tools change.
+# With --builtin instead of VER it holds no modules at all, for a kernel
+# with virtio-pci and 9p built in and no /lib/modules (the debug kernel).
 set -euo pipefail
 
 die() { echo "mkinitramfs: $*" >&2; exit 1; }
-[ $# -eq 2 ] || die "usage: $0 VER OUT.cpio.gz"
+[ $# -eq 2 ] || die "usage: $0 VER|--builtin OUT.cpio.gz"
 ver=$1 out=$2
 moddir=/lib/modules/$ver
 busybox=/bin/busybox
-[ -f "$moddir/modules.dep" ] || die "no $moddir/modules.dep (kernel $ver not installed?)"
+[ "$ver" = --builtin ] || [ -f "$moddir/modules.dep" ] ||
+	die "no $moddir/modules.dep (kernel $ver not installed?)"
 [ -x "$busybox" ] || die "no $busybox (install busybox-static)"
 # A dynamic busybox would need the host's libc inside the initramfs.
 if ldd "$busybox" >/dev/null 2>&1; then die "$busybox is not static (install busybox-static)"; fi
@@ -46,7 +49,7 @@ visit() {
 	for d in ${line#*:}; do visit "$(modname "$d")"; done
 	order+=("$path")
 }
-for m in 9p 9pnet_virtio virtio_pci; do visit "$m"; done
+[ "$ver" = --builtin ] || for m in 9p 9pnet_virtio virtio_pci; do visit "$m"; done
 
 i=0
 for path in "${order[@]}"; do
@@ -60,7 +63,11 @@ for path in "${order[@]}"; do
 	*) cp "$moddir/$path" "$dst" ;;
 	esac
 done
-echo "mkinitramfs: $ver: $(cd "$stage/mods" && echo *)" >&2
+if [ "$ver" = --builtin ]; then
+	echo "mkinitramfs: no modules (everything built in)" >&2
+else
+	echo "mkinitramfs: $ver: $(cd "$stage/mods" && echo *)" >&2
+fi
 
 cat >"$stage/init" <<'EOF'
 #!/bin/sh

@@ -8,7 +8,7 @@ set -euo pipefail
 want=(gcc make libc6-dev bc flex bison kmod cpio xz-utils gzip
       busybox-static qemu-system-x86 util-linux strace sparse dkms
       libmnl-dev pkg-config linux-image-amd64 linux-headers-amd64
-      linux-source-6.1)
+      linux-source-6.1 python3 libelf-dev)
 
 missing() {
 	local p
@@ -18,8 +18,10 @@ missing() {
 	done
 }
 
+# newest_612 [-rt]: the newest 6.12 release the archive has, or of its
+# PREEMPT_RT flavour.
 newest_612() {
-	apt-cache search --names-only '^linux-image-6\.12\.[0-9]+\+deb12-amd64$' |
+	apt-cache search --names-only "^linux-image-6\\.12\\.[0-9]+\\+deb12${1:-}-amd64\$" |
 		awk '{print $1}' | sed 's/^linux-image-//' | sort -V | tail -n 1
 }
 
@@ -48,6 +50,19 @@ if [ -z "$v612" ]; then
 	exit 1
 fi
 want+=("linux-image-$v612" "linux-headers-$v612")
+
+# The PREEMPT_RT build of the same release where the archive has it (its
+# headers then share linux-headers-*-common with the one above).
+rt=${v612%-amd64}-rt-amd64
+if ! apt-cache show "linux-image-$rt" >/dev/null 2>&1; then
+	rt=$( (ls -d /lib/modules/6.12.*+deb12-rt-amd64 2>/dev/null || true) | sort -V | tail -n 1 | xargs -r basename)
+	[ -n "$rt" ] || rt=$(newest_612 -rt)
+fi
+if [ -z "$rt" ]; then
+	echo "setup: no linux-image-6.12.*+deb12-rt-amd64 in the apt sources" >&2
+	exit 1
+fi
+want+=("linux-image-$rt" "linux-headers-$rt")
 
 todo=$(missing "${want[@]}")
 if [ -n "$todo" ]; then

@@ -3,7 +3,12 @@
 # kernel, with the host's root filesystem shared read-only, so the module
 # can be loaded and tested on kernels the host itself cannot load it into.
 #
-#   scripts/vm-run.sh [--kernel VER] [--out DIR] [--timeout SECS] [--mem MB] -- CMD [ARGS...]
+#   scripts/vm-run.sh [--kernel VER | --image PATH] [--out DIR] [--timeout SECS] [--mem MB] -- CMD [ARGS...]
+#
+# --image boots a kernel image of our own (the debug kernel of
+# scripts/debug-kernel.sh) instead of /boot/vmlinuz-VER: one with virtio-pci
+# and 9p built in, as it comes with no modules.  VER is then the release
+# its bzImage header names.
 #
 # CMD runs in the project root.  Its output, exit status and the guest's
 # dmesg land in DIR (default build/vm/VER).  Exit status: CMD's, or 1 if the
@@ -14,12 +19,13 @@ set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 die() { echo "vm-run: $*" >&2; exit 2; }
-usage() { die "usage: $0 [--kernel VER] [--out DIR] [--timeout SECS] [--mem MB] -- CMD [ARGS...]"; }
+usage() { die "usage: $0 [--kernel VER | --image PATH] [--out DIR] [--timeout SECS] [--mem MB] -- CMD [ARGS...]"; }
 
-ver='' out='' tmo=${VM_TIMEOUT:-300} mem=1024
+ver='' image='' out='' tmo=${VM_TIMEOUT:-300} mem=1024
 while [ $# -gt 0 ]; do
 	case $1 in
 	--kernel) ver=${2:?}; shift 2 ;;
+	--image) image=${2:?}; shift 2 ;;
 	--out) out=${2:?}; shift 2 ;;
 	--timeout) tmo=${2:?}; shift 2 ;;
 	--mem) mem=${2:?}; shift 2 ;;
@@ -28,13 +34,31 @@ while [ $# -gt 0 ]; do
 	esac
 done
 [ $# -gt 0 ] || usage
+[ -z "$ver" ] || [ -z "$image" ] || usage
 
-if [ -z "$ver" ]; then
+# bzimage_release FILE: the release ("6.1.192-foo") a bzImage's setup
+# header points at (boot protocol: "HdrS" at 0x202, kernel_version at 0x20e,
+# an offset from 0x200), or nothing if FILE is no bzImage.
+bzimage_release() {
+	local off
+	[ "$(dd if="$1" bs=1 skip=$((0x202)) count=4 2>/dev/null)" = HdrS ] || return 0
+	off=$(od -An -tu2 -j $((0x20e)) -N 2 "$1" | tr -d ' ')
+	[ "$off" -gt 0 ] || return 0
+	dd if="$1" bs=1 skip=$((off + 0x200)) count=128 2>/dev/null | tr '\0' '\n' |
+		head -n 1 | cut -d ' ' -f 1
+}
+
+if [ -n "$image" ]; then
+	[ -r "$image" ] || die "no $image"
+	kernel=$(realpath "$image")
+	ver=$(bzimage_release "$kernel")
+	[ -n "$ver" ] || die "$image is not a bzImage"
+elif [ -z "$ver" ]; then
 	ver=$(printf '%s\n' /boot/vmlinuz-6.1.*-amd64 | sort -V | tail -n 1)
 	ver=${ver#/boot/vmlinuz-}
 	[ -r "/boot/vmlinuz-$ver" ] || die "no /boot/vmlinuz-6.1.*-amd64 (run scripts/setup.sh)"
 fi
-kernel=/boot/vmlinuz-$ver
+[ -n "$image" ] || kernel=/boot/vmlinuz-$ver
 [ -r "$kernel" ] || die "no $kernel"
 
 out=$(realpath -m "${out:-$root/build/vm/$ver}")
@@ -55,10 +79,19 @@ flock -n 9 || { echo "vm-run: waiting for another run using $out" >&2; flock 9; 
 find "$out" -mindepth 1 ! -path "$mark" -delete
 
 # The initramfs depends only on the kernel's modules and on mkinitramfs.sh.
-initrd=$root/build/initramfs/$ver.cpio.gz
-if [ ! -s "$initrd" ] || [ "$root/scripts/mkinitramfs.sh" -nt "$initrd" ] ||
-	[ "/lib/modules/$ver/modules.dep" -nt "$initrd" ]; then
-	"$root/scripts/mkinitramfs.sh" "$ver" "$initrd"
+# A kernel of our own has everything built in and shares one without any
+# modules (no Debian release starts with "builtin").
+if [ -n "$image" ]; then
+	initrd=$root/build/initramfs/builtin.cpio.gz
+	if [ ! -s "$initrd" ] || [ "$root/scripts/mkinitramfs.sh" -nt "$initrd" ]; then
+		"$root/scripts/mkinitramfs.sh" --builtin "$initrd"
+	fi
+else
+	initrd=$root/build/initramfs/$ver.cpio.gz
+	if [ ! -s "$initrd" ] || [ "$root/scripts/mkinitramfs.sh" -nt "$initrd" ] ||
+		[ "/lib/modules/$ver/modules.dep" -nt "$initrd" ]; then
+		"$root/scripts/mkinitramfs.sh" "$ver" "$initrd"
+	fi
 fi
 
 # /init runs this with /bin/sh (dash), which cannot read bash's %q quoting.
