@@ -16,6 +16,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -24,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -1412,6 +1414,624 @@ BRK_TEST(pid_file_rejects_malformed_writes_with_einval)
 		EXPECT_EQ(0, read_pid_file(&q));
 		EXPECT_EQ(me, q.pid) TH_LOG("pid set lost after '%s'", bad[i].what);
 	}
+}
+
+/* ---- the pid file under hostile writers ---- */
+
+#define PF_KTHREAD_FLAG	0x00200000	/* PF_KTHREAD in field 9 of /proc/PID/stat */
+#define PID_WRITERS	8
+#define PID_ROUNDS	2000
+#define COMPARE_MAX	(1 << 20)
+#define QUIET_TRIES	5
+#define BYTE_READ_WAITERS 40		/* processes lines: more than a page */
+
+static char huge_write[1 << 20];
+static char cmp_one[COMPARE_MAX], cmp_bytes[COMPARE_MAX], cmp_again[COMPARE_MAX];
+
+/* write(2) of len bytes to an open pid file: 0 or errno (EIO if short). */
+static int fd_write(int fd, const void *buf, size_t len)
+{
+	ssize_t n = write(fd, buf, len);
+
+	if (n < 0)
+		return errno;
+	return (size_t)n == len ? 0 : EIO;
+}
+
+static int fd_write_pid(int fd, int pid)
+{
+	char buf[32];
+
+	return fd_write(fd, buf, snprintf(buf, sizeof(buf), "%d\n", pid));
+}
+
+/*
+ * The pid the pid file answers for through fd, read from offset 0 (where
+ * seq_file starts over): the pid, -errno, or -EPROTO without a pid line.
+ * Safe in forked children: no allocation, no stdio.
+ */
+static int fd_pid(int fd)
+{
+	static char buf[TEXT_MAX];
+	unsigned long pid;
+	ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
+
+	if (n < 0)
+		return -errno;
+	buf[n] = '\0';
+	if (kv_ulong(buf, "pid", false, &pid) || pid > INT_MAX)
+		return -EPROTO;
+	return pid;
+}
+
+/* The pid a fresh open answers for: the one last written by anyone. */
+static int fresh_pid(void)
+{
+	int fd = open(PID_PATH, O_RDONLY | O_CLOEXEC), pid;
+
+	if (fd < 0)
+		return -errno;
+	pid = fd_pid(fd);
+	close(fd);
+	return pid;
+}
+
+BRK_TEST(pid_file_rejects_garbage_negative_and_overflowing_writes_with_einval)
+{
+	static struct {
+		char what[32];
+		char buf[48];
+		size_t len;
+	} bad[40];
+	int me = getpid(), n = 0, i, fd, err;
+
+	REQUIRE_BRKSCOPE();
+#define BAD(w, ...) do {						\
+	snprintf(bad[n].what, sizeof(bad[n].what), "%s", w);		\
+	bad[n].len = snprintf(bad[n].buf, sizeof(bad[n].buf), __VA_ARGS__); \
+	n++;								\
+} while (0)
+	/* Garbage around a live pid: only the form is wrong. */
+	BAD("pid, NUL", "%d", me);
+	bad[n - 1].len++;
+	BAD("NUL, pid", "_%d", me);
+	bad[n - 1].buf[0] = '\0';
+	BAD("pid, NUL, newline", "%d_\n", me);
+	bad[n - 1].buf[bad[n - 1].len - 2] = '\0';
+	BAD("31 NULs", "%31s", "");
+	memset(bad[n - 1].buf, 0, 31);
+	BAD("bytes 0xff 0xfe", "\xff\xfe");
+	BAD("fullwidth digits 12", "\xef\xbc\x91\xef\xbc\x92");
+	BAD("tab, pid", "\t%d", me);
+	BAD("newline, pid", "\n%d", me);
+	BAD("pid, CR LF", "%d\r\n", me);
+	BAD("exponent", "%de0", me);
+	BAD("decimal point", "%d.0", me);
+	BAD("underscore", "%d_", me);
+	BAD("plus minus", "+-%d", me);
+	BAD("minus plus", "-+%d", me);
+	BAD("two plus signs", "++%d", me);
+	BAD("two minus signs", "--%d", me);
+	BAD("lone plus", "+");
+	BAD("lone minus", "-");
+	BAD("0o octal", "0o%o", me);
+	BAD("0b binary", "0b1");
+	/* Negative. */
+	BAD("-1", "-1");
+	BAD("-0", "-0");
+	BAD("-PID_MAX_LIMIT", "-%d", PID_MAX_LIMIT);
+	BAD("INT_MIN", "%d", INT_MIN);
+	BAD("-pid, newline", "-%d\n", me);
+	/* Past pid or int range; some would wrap to the live pid. */
+	BAD("INT_MAX", "%d", INT_MAX);
+	BAD("INT_MAX + 1", "%lld", (long long)INT_MAX + 1);
+	BAD("2^32 + pid", "%lld", (1LL << 32) + me);
+	BAD("-(2^32 - pid)", "-%lld", (1LL << 32) - me);
+	BAD("2^64", "18446744073709551616");
+#undef BAD
+	ASSERT_GE((int)ARRAY_SIZE(bad), n);
+
+	/* One descriptor that has written, and the global a fresh open sees. */
+	ASSERT_EQ(0, select_pid(me));
+	fd = open(PID_PATH, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, fd) TH_LOG("%s: %s", PID_PATH, strerror(errno));
+	ASSERT_EQ(0, fd_write_pid(fd, me));
+	for (i = 0; i < n; i++) {
+		err = fd_write(fd, bad[i].buf, bad[i].len);
+		TH_LOG("%-20s '%s' (%zu bytes): %s", bad[i].what,
+		       visible(bad[i].buf, bad[i].len), bad[i].len,
+		       err ? strerror(err) : "accepted");
+		EXPECT_EQ(EINVAL, err) TH_LOG("%s", bad[i].what);
+		EXPECT_EQ(EINVAL, write_pid_file(bad[i].buf, bad[i].len))
+			TH_LOG("%s, through a fresh open", bad[i].what);
+		EXPECT_EQ(me, fd_pid(fd)) TH_LOG("descriptor lost its pid: %s",
+						 bad[i].what);
+		EXPECT_EQ(me, fresh_pid()) TH_LOG("global lost its pid: %s",
+						  bad[i].what);
+	}
+	close(fd);
+	TH_LOG("%d malformed writes refused", n);
+}
+
+BRK_TEST(pid_file_rejects_writes_of_32_bytes_up_to_1_mib_with_einval)
+{
+	static const size_t sizes[] = { 32, 33, 4095, 4096, 4097, 65536,
+					sizeof(huge_write) };
+	int me = getpid(), fd, err;
+	char digits[16];
+	size_t i, d;
+
+	REQUIRE_BRKSCOPE();
+	/* The live pid, zero-padded: a valid number of the wrong length. */
+	d = snprintf(digits, sizeof(digits), "%d", me);
+	ASSERT_EQ(0, select_pid(me));
+	fd = open(PID_PATH, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, fd) TH_LOG("%s: %s", PID_PATH, strerror(errno));
+	ASSERT_EQ(0, fd_write_pid(fd, me));
+	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
+		memset(huge_write, '0', sizes[i] - d);
+		memcpy(huge_write + sizes[i] - d, digits, d);
+		err = fd_write(fd, huge_write, sizes[i]);
+		TH_LOG("%zu bytes ('0' x %zu, then %s): %s", sizes[i],
+		       sizes[i] - d, digits, err ? strerror(err) : "accepted");
+		EXPECT_EQ(EINVAL, err);
+		EXPECT_EQ(me, fd_pid(fd));
+	}
+	close(fd);
+}
+
+BRK_TEST(pid_file_accepts_plus_sign_and_zero_padding_up_to_31_bytes)
+{
+	int me = getpid(), other, fd, i, err;
+	char buf[48];
+	size_t d;
+
+	REQUIRE_BRKSCOPE();
+	open_gate(_metadata, self);
+	other = fork_waiter(_metadata, self, 0, NULL);
+	wait_waiters(_metadata, self, 1);
+	fd = open(PID_PATH, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, fd) TH_LOG("%s: %s", PID_PATH, strerror(errno));
+
+	/* kstrtoint()'s grammar: an optional '+', leading zeros, one '\n'. */
+	for (i = 0; i < 3; i++) {
+		ASSERT_EQ(0, fd_write_pid(fd, other));
+		if (i == 0) {
+			d = snprintf(buf, sizeof(buf), "+%d", me);
+		} else if (i == 1) {
+			d = snprintf(buf, sizeof(buf), "+%d\n", me);
+		} else {
+			d = snprintf(buf, sizeof(buf), "%031d", me);
+			ASSERT_EQ(31, d);
+		}
+		err = fd_write(fd, buf, d);
+		TH_LOG("'%s' (%zu bytes): %s", visible(buf, d), d,
+		       err ? strerror(err) : "accepted");
+		EXPECT_EQ(0, err);
+		EXPECT_EQ(me, fd_pid(fd));
+	}
+	close(fd);
+}
+
+BRK_TEST(pid_file_write_from_unmapped_memory_fails_efault)
+{
+	int me = getpid(), fd;
+	void *page;
+
+	REQUIRE_BRKSCOPE();
+	page = mmap(NULL, page_size, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, page);
+	fd = open(PID_PATH, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, fd) TH_LOG("%s: %s", PID_PATH, strerror(errno));
+	ASSERT_EQ(0, fd_write_pid(fd, me));
+	EXPECT_EQ(EFAULT, fd_write(fd, page, 5));
+	EXPECT_EQ(me, fd_pid(fd));
+	close(fd);
+	munmap(page, page_size);
+}
+
+/*
+ * What a write of the number nr must do, judged from /proc: EINVAL out of
+ * 1..PID_MAX_LIMIT; ESRCH for no task, a kernel thread or a zombie (no
+ * mm); else 0 with *tgid, the process a thread id answers for.
+ */
+static int pid_write_verdict(long nr, int *tgid)
+{
+	char path[64], state;
+	unsigned long flags;
+	const char *p;
+
+	*tgid = 0;
+	if (nr <= 0 || nr > PID_MAX_LIMIT)
+		return EINVAL;
+	snprintf(path, sizeof(path), "/proc/%ld/stat", nr);
+	if (read_file(path, text, sizeof(text)) < 0)
+		return ESRCH;
+	p = strrchr(text, ')');
+	if (!p || sscanf(p + 1, " %c %*d %*d %*d %*d %*d %lu", &state, &flags) != 2)
+		return EPROTO;
+	if (state == 'Z' || state == 'X' || (flags & PF_KTHREAD_FLAG))
+		return ESRCH;
+	snprintf(path, sizeof(path), "/proc/%ld/status", nr);
+	if (read_file(path, text, sizeof(text)) < 0 ||
+	    !(p = strstr(text, "\nTgid:")) || sscanf(p + 6, "%d", tgid) != 1)
+		return EPROTO;
+	return 0;
+}
+
+/*
+ * Each write() is parsed on its own and the file offset plays no part:
+ * "12" then "34" are pids 12 and 34, never 1234; a lone "\n" is empty.
+ */
+BRK_TEST(pid_file_parses_each_write_alone_so_a_split_pid_is_two_pids)
+{
+	int me = getpid(), base, fd, k, h, err, want, tgid, expect, got;
+	char digits[16];
+	size_t d;
+
+	REQUIRE_BRKSCOPE();
+	open_gate(_metadata, self);
+	base = fork_waiter(_metadata, self, 0, NULL);
+	wait_waiters(_metadata, self, 1);
+	d = snprintf(digits, sizeof(digits), "%d", me);
+	ASSERT_LE(2, d);
+
+	for (k = 1; k < (int)d; k++) {
+		fd = open(PID_PATH, O_RDWR | O_CLOEXEC);
+		ASSERT_LE(0, fd) TH_LOG("%s: %s", PID_PATH, strerror(errno));
+		ASSERT_EQ(0, fd_write_pid(fd, base));
+		expect = base;
+		for (h = 0; h < 2; h++) {
+			const char *part = h ? digits + k : digits;
+			size_t len = h ? d - k : (size_t)k;
+			char num[16];
+
+			memcpy(num, part, len);
+			num[len] = '\0';
+			want = pid_write_verdict(strtol(num, NULL, 10), &tgid);
+			ASSERT_NE(EPROTO, want) TH_LOG("/proc/%s", num);
+			err = fd_write(fd, part, len);
+			if (!want)
+				expect = tgid;
+			got = fd_pid(fd);
+			TH_LOG("%s split at %d: write '%s': %s (by /proc: %s), answers pid %d",
+			       digits, k, num, err ? strerror(err) : "accepted",
+			       want ? strerror(want) : "a live process", got);
+			EXPECT_EQ(want, err) TH_LOG("'%s'", num);
+			EXPECT_EQ(expect, got) TH_LOG("after '%s'", num);
+			EXPECT_NE(me, got) TH_LOG("two writes were joined");
+		}
+		close(fd);
+	}
+
+	/* The pid, then its newline in a write of its own. */
+	fd = open(PID_PATH, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, fd) TH_LOG("%s: %s", PID_PATH, strerror(errno));
+	ASSERT_EQ(0, fd_write(fd, digits, d));
+	EXPECT_EQ(EINVAL, fd_write(fd, "\n", 1));
+	EXPECT_EQ(me, fd_pid(fd));
+	close(fd);
+}
+
+/*
+ * Documentation/debugfs.rst: a descriptor that wrote answers for its own
+ * pid; one that never wrote answers, at each read, for the pid last
+ * written by anyone, which outlives the descriptor that wrote it.
+ */
+BRK_TEST(pid_file_unwritten_fd_follows_the_last_write_by_anyone)
+{
+	int a, b, reader, w1, w2;
+
+	REQUIRE_BRKSCOPE();
+	open_gate(_metadata, self);
+	a = fork_waiter(_metadata, self, 0, NULL);
+	b = fork_waiter(_metadata, self, 0, NULL);
+	wait_waiters(_metadata, self, 2);
+	reader = open(PID_PATH, O_RDONLY | O_CLOEXEC);
+	w1 = open(PID_PATH, O_WRONLY | O_CLOEXEC);
+	w2 = open(PID_PATH, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, reader);
+	ASSERT_LE(0, w1);
+	ASSERT_LE(0, w2);
+
+	ASSERT_EQ(0, fd_write_pid(w1, a));
+	EXPECT_EQ(a, fd_pid(reader));
+	ASSERT_EQ(0, fd_write_pid(w2, b));
+	EXPECT_EQ(b, fd_pid(reader));
+	EXPECT_EQ(b, fd_pid(w2));
+	ASSERT_EQ(0, fd_write_pid(w1, a));
+	EXPECT_EQ(a, fd_pid(reader));
+	EXPECT_EQ(b, fd_pid(w2)) TH_LOG("a descriptor that wrote keeps its pid");
+
+	/* A refused write changes neither. */
+	EXPECT_EQ(EINVAL, fd_write(w2, "x", 1));
+	EXPECT_EQ(a, fd_pid(reader));
+	EXPECT_EQ(b, fd_pid(w2));
+
+	/* The last write outlives its descriptor. */
+	close(w1);
+	EXPECT_EQ(a, fd_pid(reader));
+	EXPECT_EQ(a, fresh_pid());
+	close(w2);
+	close(reader);
+}
+
+/* The state belongs to the open file, as f_pos does: dup() and fork share it. */
+BRK_TEST(pid_file_state_is_shared_by_dup_and_fork)
+{
+	int a, b, c, fd, dupfd, pid, status;
+
+	REQUIRE_BRKSCOPE();
+	open_gate(_metadata, self);
+	a = fork_waiter(_metadata, self, 0, NULL);
+	b = fork_waiter(_metadata, self, 0, NULL);
+	c = fork_waiter(_metadata, self, 0, NULL);
+	wait_waiters(_metadata, self, 3);
+	fd = open(PID_PATH, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, fd_write_pid(fd, a));
+	dupfd = dup(fd);
+	ASSERT_LE(0, dupfd);
+	EXPECT_EQ(a, fd_pid(dupfd));
+	ASSERT_EQ(0, fd_write_pid(dupfd, b));
+	EXPECT_EQ(b, fd_pid(fd));
+
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid)
+		_exit(fd_write_pid(fd, c) || fd_pid(fd) != c);
+	add_other(_metadata, self, pid);
+	status = reap(self, pid);
+	ASSERT_TRUE(WIFEXITED(status) && !WEXITSTATUS(status));
+	EXPECT_EQ(c, fd_pid(fd));
+	EXPECT_EQ(c, fd_pid(dupfd));
+	close(dupfd);
+	close(fd);
+}
+
+/* One writer's report: its pid and its first wrong answer, if any. */
+struct writer_report {
+	int pid;
+	int rounds;
+	int bad;
+	int first_round;
+	int first_got;
+};
+
+static void concurrent_writer(int start, int done, int hold)
+{
+	struct writer_report rep = { .pid = getpid() };
+	char c;
+	int fd, got;
+
+	fd = open(PID_PATH, O_RDWR | O_CLOEXEC);
+	if (read(start, &c, 1) < 0)	/* EOF: go */
+		_exit(2);
+	for (rep.rounds = 0; rep.rounds < PID_ROUNDS; rep.rounds++) {
+		if (fd < 0 || fd_write_pid(fd, rep.pid)) {
+			got = fd < 0 ? -EBADF : -EIO;
+		} else {
+			sched_yield();	/* let another writer in between */
+			got = fd_pid(fd);
+		}
+		if (got != rep.pid && !rep.bad++) {
+			rep.first_round = rep.rounds;
+			rep.first_got = got;
+		}
+	}
+	if (write(done, &rep, sizeof(rep)) != sizeof(rep))
+		_exit(3);
+	while (read(hold, &c, 1) > 0)	/* stay alive for the last check */
+		;
+	_exit(rep.bad ? 1 : 0);
+}
+
+BRK_TEST(pid_file_concurrent_writers_each_read_back_their_own_pid)
+{
+	int start[2], done[2], hold[2], pids[PID_WRITERS], seen[PID_WRITERS + 1];
+	struct writer_report rep[PID_WRITERS];
+	struct pollfd pfd;
+	int me = getpid(), i, j, got, reads = 0, reported = 0, status, last, named;
+	size_t have = 0;
+	uint64_t t0;
+
+	REQUIRE_BRKSCOPE();
+	ASSERT_EQ(0, select_pid(me));
+	ASSERT_EQ(0, pipe2(start, O_CLOEXEC));
+	ASSERT_EQ(0, pipe2(done, O_CLOEXEC));
+	ASSERT_EQ(0, pipe2(hold, O_CLOEXEC));
+	for (i = 0; i < PID_WRITERS; i++) {
+		pids[i] = fork();
+		ASSERT_LE(0, pids[i]);
+		if (!pids[i]) {
+			close(start[1]);
+			close(done[0]);
+			close(hold[1]);
+			concurrent_writer(start[0], done[1], hold[0]);
+		}
+		add_other(_metadata, self, pids[i]);
+	}
+	close(start[0]);
+	close(done[1]);
+	close(hold[0]);
+	memset(seen, 0, sizeof(seen));
+
+	/* Go; meanwhile fresh opens must always name a writer (or us). */
+	t0 = boottime_ns();
+	close(start[1]);
+	pfd = (struct pollfd){ .fd = done[0], .events = POLLIN };
+	while (reported < PID_WRITERS) {
+		got = fresh_pid();
+		reads++;
+		for (j = 0; j < PID_WRITERS && got != pids[j]; j++)
+			;
+		if (got == me)
+			j = PID_WRITERS;
+		else
+			EXPECT_GT(PID_WRITERS, j) TH_LOG("a fresh open answered %d", got);
+		if (j <= PID_WRITERS)
+			seen[j]++;
+		if (poll(&pfd, 1, 0) == 1) {
+			ssize_t n = read(done[0], (char *)rep + have, sizeof(rep) - have);
+
+			ASSERT_LT(0, n) TH_LOG("a writer died before reporting");
+			have += n;
+			reported = have / sizeof(rep[0]);
+		}
+		ASSERT_GT(REPLY_TIMEOUT_MS * 2ULL * 1000000ULL, boottime_ns() - t0)
+			TH_LOG("writers still busy");
+	}
+	for (i = 0, named = 0; i < PID_WRITERS; i++)
+		named += !!seen[i];
+	TH_LOG("%d writers x %d write+read rounds in %.2f s; %d fresh reads meanwhile named %d of the writers, and this process %d times",
+	       PID_WRITERS, PID_ROUNDS, (boottime_ns() - t0) / 1e9, reads,
+	       named, seen[PID_WRITERS]);
+	for (i = 0; i < PID_WRITERS; i++) {
+		TH_LOG("writer %d: %d rounds, %d wrong (first: round %d read %d); a fresh open named it %d times",
+		       rep[i].pid, rep[i].rounds, rep[i].bad, rep[i].first_round,
+		       rep[i].first_got, seen[i]);
+		EXPECT_EQ(PID_ROUNDS, rep[i].rounds);
+		EXPECT_EQ(0, rep[i].bad);
+	}
+
+	/* All quiet: a fresh open names whichever writer wrote last. */
+	last = fresh_pid();
+	for (j = 0; j < PID_WRITERS && last != pids[j]; j++)
+		;
+	EXPECT_GT(PID_WRITERS, j) TH_LOG("last writer %d is none of them", last);
+	close(hold[1]);
+	for (i = 0; i < PID_WRITERS; i++) {
+		status = reap(self, pids[i]);
+		EXPECT_TRUE(WIFEXITED(status) && !WEXITSTATUS(status))
+			TH_LOG("writer %d: status %#x", pids[i], status);
+	}
+	close(done[0]);
+}
+
+/* ---- reads in small pieces ---- */
+
+/* Read a whole file chunk bytes per read(2).  Length or -errno. */
+static ssize_t read_in_chunks(int fd, char *buf, size_t size, size_t chunk)
+{
+	size_t len = 0;
+	ssize_t n;
+
+	for (;;) {
+		if (len + chunk >= size)
+			return -EFBIG;
+		n = read(fd, buf + len, chunk);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (!n)
+			break;
+		len += n;
+	}
+	buf[len] = '\0';
+	return len;
+}
+
+/*
+ * Read path (through fd when fd >= 0, else a fresh open) whole, then chunk
+ * bytes at a time, then whole again, until the two whole reads agree: the
+ * file was still meanwhile, and the chunked text must then be the same.
+ */
+static void compare_chunked_read(struct __test_metadata *_metadata,
+				 const char *path, int fd, size_t chunk)
+{
+	ssize_t one = -1, bytes = -1, again = -2, i;
+	int tries, rfd;
+
+	for (tries = 0; tries < QUIET_TRIES; tries++) {
+		if (fd >= 0) {
+			one = pread(fd, cmp_one, sizeof(cmp_one) - 1, 0);
+			ASSERT_LE(0, one) TH_LOG("%s: %s", path, strerror(errno));
+			cmp_one[one] = '\0';
+			ASSERT_EQ(0, lseek(fd, 0, SEEK_SET));
+			rfd = fd;
+		} else {
+			one = read_file(path, cmp_one, sizeof(cmp_one));
+			ASSERT_LE(0, one) TH_LOG("%s: %s", path, strerror(-one));
+			rfd = open(path, O_RDONLY | O_CLOEXEC);
+			ASSERT_LE(0, rfd) TH_LOG("%s: %s", path, strerror(errno));
+		}
+		bytes = read_in_chunks(rfd, cmp_bytes, sizeof(cmp_bytes), chunk);
+		if (rfd != fd)
+			close(rfd);
+		ASSERT_LE(0, bytes) TH_LOG("%s: %s", path, strerror(-bytes));
+		if (fd >= 0) {
+			again = pread(fd, cmp_again, sizeof(cmp_again) - 1, 0);
+			ASSERT_LE(0, again);
+			cmp_again[again] = '\0';
+		} else {
+			again = read_file(path, cmp_again, sizeof(cmp_again));
+			ASSERT_LE(0, again);
+		}
+		if (one == again && !memcmp(cmp_one, cmp_again, one))
+			break;
+	}
+	TH_LOG("%s: %zd bytes in one read, %zd in reads of %zu (%d tries to see it still)",
+	       path, one, bytes, chunk, tries + 1);
+	ASSERT_GT(QUIET_TRIES, tries) TH_LOG("%s never kept still", path);
+	for (i = 0; i < one && i < bytes && cmp_one[i] == cmp_bytes[i]; i++)
+		;
+	EXPECT_EQ(one, bytes);
+	EXPECT_EQ(one, i) TH_LOG("from byte %zd: '%.40s' in one read, '%.40s' in pieces",
+				 i, cmp_one + i, cmp_bytes + i);
+}
+
+BRK_TEST(processes_read_byte_by_byte_equals_one_read)
+{
+	const struct heap_rec *r;
+	int i, pids[BYTE_READ_WAITERS];
+
+	REQUIRE_BRKSCOPE();
+	/* Enough idle records that the text is longer than a page. */
+	open_gate(_metadata, self);
+	for (i = 0; i < BYTE_READ_WAITERS; i++)
+		pids[i] = fork_waiter(_metadata, self, page_size, NULL);
+	wait_waiters(_metadata, self, BYTE_READ_WAITERS);
+	reload_processes(_metadata);
+	for (i = 0; i < BYTE_READ_WAITERS; i++) {
+		r = find_record(pids[i]);
+		ASSERT_NE(NULL, r) TH_LOG("pid %d not listed", pids[i]);
+	}
+	compare_chunked_read(_metadata, PROCESSES_PATH, -1, 1);
+	ASSERT_LT(page_size, strlen(cmp_one));
+	compare_chunked_read(_metadata, PROCESSES_PATH, -1, 7);
+}
+
+BRK_TEST(stats_read_byte_by_byte_equals_one_read)
+{
+	REQUIRE_BRKSCOPE();
+	compare_chunked_read(_metadata, STATS_PATH, -1, 1);
+	compare_chunked_read(_metadata, STATS_PATH, -1, 7);
+}
+
+BRK_TEST(pid_file_read_byte_by_byte_equals_one_read)
+{
+	int pid, status, fd;
+	char tracked[8];
+
+	REQUIRE_BRKSCOPE();
+	/* A process that grew once and is stopped: its answer cannot change. */
+	open_gate(_metadata, self);
+	pid = fork_waiter(_metadata, self, page_size, NULL);
+	wait_waiters(_metadata, self, 1);
+	ASSERT_EQ(0, kill(pid, SIGSTOP));
+	ASSERT_EQ(pid, waitpid(pid, &status, WUNTRACED));
+	ASSERT_TRUE(WIFSTOPPED(status));
+
+	fd = open(PID_PATH, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, fd_write_pid(fd, pid));
+	compare_chunked_read(_metadata, PID_PATH, fd, 1);
+	compare_chunked_read(_metadata, PID_PATH, fd, 7);
+	EXPECT_EQ(pid, fd_pid(fd));
+	ASSERT_EQ(0, kv_get(cmp_bytes, "tracked", tracked, sizeof(tracked)));
+	EXPECT_STREQ("yes", tracked);
+	close(fd);
 }
 
 /* Forked copies of this process that move their breaks until killed. */

@@ -2044,182 +2044,735 @@ NL_TEST(events_report_elf_loader_bss_maps_on_exec)
 
 /* ---- tests: hostile requests ---- */
 
-enum hostile_id {
-	H_MISSING_PID,
-	H_PID_U8,
-	H_PID_U16,
-	H_PID_U64,
-	H_PID_ZERO,
-	H_PID_MINUS_ONE,
-	H_PID_ABOVE_LIMIT,
-	H_UNKNOWN_ATTR,
-	H_COMM_IN_GET,
-	H_UNKNOWN_CMD,
-	H_UNSPEC_CMD,
-	H_EVENT_CMD,
-	H_STATS_WITH_ATTR,
-	H_STATS_DUMP,
-	H_RESERVED,
-	H_REPLACE_FLAG,
-	H_SHORT_GENL_HEADER,
-	H_LEN_CUTS_ATTR,
-	H_ATTR_BEYOND_MESSAGE,
-	H_NESTED_GARBAGE,
-	H_NESTED_FLAG_ON_U32,
-	H_PID_IN_DUMP,
-	H_GONE_PID,
+/*
+ * Hostile requests, generated group by group: build_hostile() writes case
+ * i into hbuf together with what must come back.  Where each one stops, as
+ * read in net/netlink/af_netlink.c, net/netlink/genetlink.c, lib/nlattr.c
+ * and include/net/netlink.h of both 6.1 and 6.12 (the paths are the same
+ * in both) and as run on both:
+ *
+ *   netlink_sendmsg()       an empty datagram: sendto() fails with ENODATA;
+ *                           one longer than sk_sndbuf - 32: EMSGSIZE.
+ *                           Nothing reaches genetlink.
+ *   netlink_rcv_skb()       fewer than NLMSG_HDRLEN bytes, or nlmsg_len
+ *                           below NLMSG_HDRLEN or above the bytes sent: the
+ *                           rest of the datagram is dropped, no reply at all;
+ *                           no NLM_F_REQUEST, or a control type: acked with
+ *                           0 and not handled; bytes after the last whole
+ *                           message: ignored
+ *   genl_rcv_msg()          an unknown family id: ENOENT, no message
+ *   genl_family_rcv_msg()   nlmsg_len shorter than the genl header: EINVAL,
+ *                           no message; an unknown command, or a dump of a
+ *                           command without dumpit: EOPNOTSUPP, no message.
+ *                           genlmsghdr.version is never looked at.
+ *   genl_header_check()     reserved byte, flags other than REQUEST, ACK,
+ *                           ECHO and DUMP: EINVAL with a message
+ *   __nla_validate_parse(), validate_nla() (NL_VALIDATE_STRICT): unknown
+ *                           types, NLA_UNSPEC (PAD), NLA_REJECT (GET_STATS
+ *                           takes nothing), lengths, NLA_F_NESTED, bytes
+ *                           past the last attribute, PID range: EINVAL or
+ *                           ERANGE with a message; a repeated attribute is
+ *                           validated every time and the last one is kept
+ *   brkscope (netlink.c)    PID missing, PID in a dump, no such process
+ *
+ * 6.1 and 6.12 give the same answer to every case but one: the module's
+ * dump start() sees an extack only since 6.5, so a PID in a dump is
+ * EINVAL without a message on 6.1.
+ */
+
+#define SILENCE_MS	300	/* "no reply": processing is synchronous anyway */
+#define HBUF_SIZE	(256 << 10)
+#define SNDBUF_ASK	(96 << 10)	/* SO_SNDBUFFORCE: the kernel doubles it */
+#define ATTR0	(NLMSG_HDRLEN + GENL_HDRLEN)	/* offset of the first attribute */
+#define ATTR1	(ATTR0 + NLA_HDRLEN + 4)	/* ... of one after a u32 */
+#define BIG_PAYLOAD	(0xffff - NLA_HDRLEN)	/* the largest nla_len */
+
+enum outcome {
+	OUT_ERROR,		/* one NLMSG_ERROR with err, no reply */
+	OUT_ACK,		/* one ack (error 0), no reply */
+	OUT_ANSWER,		/* one GET reply for pid `answer`, then the ack */
+	OUT_SILENCE,		/* nothing at all within SILENCE_MS */
+	OUT_SEND_FAILS,		/* sendto() itself fails with err */
 };
 
 /*
- * Which errors carry an NLMSGERR_ATTR_MSG.  genetlink's core says nothing
- * for an unknown command, a missing dumpit or a header cut short, and
- * GENL_REQ_ATTR_CHECK() reports a missing attribute as
- * NLMSGERR_ATTR_MISS_TYPE only.  A dump's start() sees an extack only
- * since 6.5 ("netlink: support extack in dump ->start()").
+ * The extended ack's message: REQUIRED must be exactly `text`; ABSENT must
+ * not be there (the code that rejects it sets none); REQUIRED_SINCE_6_5 is
+ * REQUIRED from 6.5 on and ABSENT (message and offset) before.
  */
 enum msg_rule {
+	MSG_ABSENT,
 	MSG_REQUIRED,
-	MSG_NOT_REQUIRED,
 	MSG_REQUIRED_SINCE_6_5,
 };
 
-static const struct hostile {
-	enum hostile_id id;
-	const char *what;
+struct hcase {
+	char what[80];
+	const char *where;	/* the function that answers */
+	size_t len;		/* bytes of hbuf to send */
+	enum outcome out;
 	int err;
 	enum msg_rule msg;
-	int offs;		/* NLMSGERR_ATTR_OFFS wanted, or -1 */
-	int miss_type;		/* NLMSGERR_ATTR_MISS_TYPE wanted, or -1 */
-} hostile[] = {
-#define ATTR0 (NLMSG_HDRLEN + GENL_HDRLEN)	/* offset of the first attribute */
-	{ H_MISSING_PID, "GET without PID", EINVAL, MSG_NOT_REQUIRED, -1, BRKSCOPE_A_PID },
-	{ H_PID_U8, "PID as u8", EINVAL, MSG_REQUIRED, ATTR0, -1 },
-	{ H_PID_U16, "PID as u16", EINVAL, MSG_REQUIRED, ATTR0, -1 },
-	{ H_PID_U64, "PID as u64", EINVAL, MSG_REQUIRED, ATTR0, -1 },
-	{ H_PID_ZERO, "PID 0", ERANGE, MSG_REQUIRED, ATTR0, -1 },
-	{ H_PID_MINUS_ONE, "PID 0xffffffff", ERANGE, MSG_REQUIRED, ATTR0, -1 },
-	{ H_PID_ABOVE_LIMIT, "PID PID_MAX_LIMIT+1", ERANGE, MSG_REQUIRED, ATTR0, -1 },
-	{ H_UNKNOWN_ATTR, "attribute BRKSCOPE_A_MAX+5", EINVAL, MSG_REQUIRED, ATTR0, -1 },
-	{ H_COMM_IN_GET, "COMM in GET", EINVAL, MSG_REQUIRED, ATTR0, -1 },
-	{ H_UNKNOWN_CMD, "command 200", EOPNOTSUPP, MSG_NOT_REQUIRED, -1, -1 },
-	{ H_UNSPEC_CMD, "command 0 (UNSPEC)", EOPNOTSUPP, MSG_NOT_REQUIRED, -1, -1 },
-	{ H_EVENT_CMD, "EVENT as a request", EOPNOTSUPP, MSG_NOT_REQUIRED, -1, -1 },
-	{ H_STATS_WITH_ATTR, "GET_STATS with PID", EINVAL, MSG_REQUIRED, ATTR0, -1 },
-	{ H_STATS_DUMP, "GET_STATS as a dump", EOPNOTSUPP, MSG_NOT_REQUIRED, -1, -1 },
-	{ H_RESERVED, "genl reserved byte 1", EINVAL, MSG_REQUIRED, -1, -1 },
-	{ H_REPLACE_FLAG, "NLM_F_REPLACE", EINVAL, MSG_REQUIRED, -1, -1 },
-	{ H_SHORT_GENL_HEADER, "nlmsg_len cuts genl header", EINVAL, MSG_NOT_REQUIRED, -1, -1 },
-	{ H_LEN_CUTS_ATTR, "nlmsg_len cuts PID", EINVAL, MSG_REQUIRED, -1, -1 },
-	{ H_ATTR_BEYOND_MESSAGE, "nla_len beyond message", EINVAL, MSG_REQUIRED, -1, -1 },
-	{ H_NESTED_GARBAGE, "PID nest with garbage", EINVAL, MSG_REQUIRED, ATTR0, -1 },
-	{ H_NESTED_FLAG_ON_U32, "PID u32 with NLA_F_NESTED", EINVAL, MSG_REQUIRED, ATTR0, -1 },
-	{ H_PID_IN_DUMP, "PID in a dump", EINVAL, MSG_REQUIRED_SINCE_6_5, -1, -1 },
-	{ H_GONE_PID, "reaped pid", ESRCH, MSG_REQUIRED, ATTR0, -1 },
+	const char *text;
+	int offs;		/* NLMSGERR_ATTR_OFFS, or -1: must be absent */
+	int miss_type;		/* NLMSGERR_ATTR_MISS_TYPE, or -1: must be absent */
+	uint32_t answer;	/* OUT_ANSWER: the pid of the reply */
 };
 
-/* Build case h into reqbuf; returns how many bytes to send. */
-static size_t build_hostile(const struct hostile *h, uint16_t family,
-			    uint32_t live, uint32_t gone)
+struct hctx {
+	uint16_t family;
+	uint32_t live;		/* heap_spy, idle: its answer never changes */
+	uint32_t me;
+	uint32_t gone;		/* a reaped child */
+	size_t sndbuf;		/* the socket's sk_sndbuf */
+};
+
+static char hbuf[HBUF_SIZE];
+
+/* The kernel's texts, the same in 6.1 and 6.12. */
+static const char MSG_UNKNOWN[] = "Unknown attribute type";
+static const char MSG_LENGTH[] = "invalid attribute length";
+static const char MSG_UNSPEC[] = "Unsupported attribute";
+static const char MSG_NESTED[] = "NLA_F_NESTED not expected";
+static const char MSG_REJECT[] = "Attribute failed policy validation";
+static const char MSG_LEFTOVER[] = "bytes leftover after parsing attributes";
+static const char MSG_RANGE[] = "integer out of range";
+static const char MSG_FLAGS[] = "ambiguous or reserved bits set in nlmsg_flags";
+static const char MSG_RESERVED[] = "genlmsghdr.reserved field is not 0";
+/* The module's, from module/netlink.c. */
+static const char MSG_NO_PID[] = "GET needs a pid (BRKSCOPE_A_PID)";
+static const char MSG_NO_PROCESS[] = "no such process in the caller's pid namespace";
+static const char MSG_PID_IN_DUMP[] =
+	"a dump lists every process: leave out the pid, or drop NLM_F_DUMP";
+
+static const char AT_NLA[] = "__nla_validate_parse()";
+static const char AT_VALIDATE[] = "validate_nla()";
+static const char AT_RCV_SKB[] = "netlink_rcv_skb()";
+static const char AT_FAMILY_RCV[] = "genl_family_rcv_msg()";
+static const char AT_HEADER_CHECK[] = "genl_header_check()";
+static const char AT_MODULE[] = "brkscope";
+
+/* The header of a request in hbuf; its attributes follow. */
+static struct nlmsghdr *hmsg(uint16_t type, uint8_t cmd, uint8_t version,
+			     uint16_t flags)
 {
-	const uint16_t req = NLM_F_REQUEST | NLM_F_ACK;
 	struct nlmsghdr *nlh;
-	struct nlattr *nest, *attr;
-	size_t len;
+	struct genlmsghdr *g;
 
-	switch (h->id) {
-	case H_UNKNOWN_CMD:
-		nlh = genl_msg(reqbuf, family, 200, BRKSCOPE_GENL_VERSION, req);
-		break;
-	case H_UNSPEC_CMD:
-		nlh = genl_msg(reqbuf, family, BRKSCOPE_CMD_UNSPEC, BRKSCOPE_GENL_VERSION, req);
-		break;
-	case H_EVENT_CMD:
-		nlh = genl_msg(reqbuf, family, BRKSCOPE_CMD_EVENT, BRKSCOPE_GENL_VERSION, req);
-		break;
-	case H_STATS_WITH_ATTR:
-		nlh = genl_msg(reqbuf, family, BRKSCOPE_CMD_GET_STATS, BRKSCOPE_GENL_VERSION, req);
-		break;
-	case H_STATS_DUMP:
-		nlh = genl_msg(reqbuf, family, BRKSCOPE_CMD_GET_STATS,
-			       BRKSCOPE_GENL_VERSION, req | NLM_F_DUMP);
-		return nlh->nlmsg_len;
-	case H_REPLACE_FLAG:
-		nlh = genl_msg(reqbuf, family, BRKSCOPE_CMD_GET,
-			       BRKSCOPE_GENL_VERSION, req | NLM_F_REPLACE);
-		break;
-	case H_PID_IN_DUMP:
-		nlh = genl_msg(reqbuf, family, BRKSCOPE_CMD_GET,
-			       BRKSCOPE_GENL_VERSION, req | NLM_F_DUMP);
-		break;
-	default:
-		nlh = genl_msg(reqbuf, family, BRKSCOPE_CMD_GET, BRKSCOPE_GENL_VERSION, req);
-		break;
-	}
+	memset(hbuf, 0, 4096);
+	nlh = mnl_nlmsg_put_header(hbuf);
+	nlh->nlmsg_type = type;
+	nlh->nlmsg_flags = flags;
+	nlh->nlmsg_seq = ++next_seq;
+	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
+	g->cmd = cmd;
+	g->version = version;
+	return nlh;
+}
 
-	switch (h->id) {
-	case H_MISSING_PID:
+static struct nlmsghdr *hget(const struct hctx *c, uint16_t flags)
+{
+	return hmsg(c->family, BRKSCOPE_CMD_GET, BRKSCOPE_GENL_VERSION,
+		    NLM_F_REQUEST | NLM_F_ACK | flags);
+}
+
+/* An attribute of payload_len zero bytes (nla_len at most 0xffff). */
+static struct nlattr *put_zeros(struct nlmsghdr *nlh, uint16_t type,
+				size_t payload_len)
+{
+	struct nlattr *attr = mnl_nlmsg_get_payload_tail(nlh);
+
+	attr->nla_type = type;
+	attr->nla_len = NLA_HDRLEN + payload_len;
+	memset(attr + 1, 0, NLA_ALIGN(payload_len));
+	nlh->nlmsg_len += NLA_ALIGN(attr->nla_len);
+	return attr;
+}
+
+/* Zero bytes that are not an attribute: nla_len 0 where one would start. */
+static void put_padding(struct nlmsghdr *nlh, size_t len)
+{
+	memset(mnl_nlmsg_get_payload_tail(nlh), 0, len);
+	nlh->nlmsg_len += len;
+}
+
+/* Wrong forms of an attribute, for every attribute type. */
+enum shape {
+	SH_U8,
+	SH_U16,
+	SH_U64,
+	SH_EMPTY,
+	SH_STRING,
+	SH_NEST,
+	SH_U32_NESTED_FLAG,
+	NSHAPES
+};
+
+static const char *const shape_name[NSHAPES] = {
+	"u8", "u16", "u64", "empty", "string", "nest of a u32",
+	"u32 with NLA_F_NESTED",
+};
+
+static void put_shape(struct nlmsghdr *nlh, uint16_t type, enum shape s,
+		      uint32_t value)
+{
+	struct nlattr *attr, *nest;
+
+	switch (s) {
+	case SH_U8:
+		mnl_attr_put_u8(nlh, type, value);
 		break;
-	case H_PID_U8:
-		mnl_attr_put_u8(nlh, BRKSCOPE_A_PID, 1);
+	case SH_U16:
+		mnl_attr_put_u16(nlh, type, value);
 		break;
-	case H_PID_U16:
-		mnl_attr_put_u16(nlh, BRKSCOPE_A_PID, 1);
+	case SH_U64:
+		mnl_attr_put_u64(nlh, type, value);
 		break;
-	case H_PID_U64:
-		mnl_attr_put_u64(nlh, BRKSCOPE_A_PID, live);
+	case SH_EMPTY:
+		mnl_attr_put(nlh, type, 0, NULL);
 		break;
-	case H_PID_ZERO:
-		mnl_attr_put_u32(nlh, BRKSCOPE_A_PID, 0);
+	case SH_STRING:
+		mnl_attr_put_strz(nlh, type, "brkscope");	/* 9 bytes */
 		break;
-	case H_PID_MINUS_ONE:
-		mnl_attr_put_u32(nlh, BRKSCOPE_A_PID, 0xffffffff);
-		break;
-	case H_PID_ABOVE_LIMIT:
-		mnl_attr_put_u32(nlh, BRKSCOPE_A_PID, PID_MAX_LIMIT + 1);
-		break;
-	case H_UNKNOWN_ATTR:
-		mnl_attr_put_u32(nlh, BRKSCOPE_A_MAX + 5, 1);
-		mnl_attr_put_u32(nlh, BRKSCOPE_A_PID, live);
-		break;
-	case H_COMM_IN_GET:
-		mnl_attr_put_strz(nlh, BRKSCOPE_A_COMM, "init");
-		mnl_attr_put_u32(nlh, BRKSCOPE_A_PID, live);
-		break;
-	case H_RESERVED:
-		((struct genlmsghdr *)mnl_nlmsg_get_payload(nlh))->reserved = 1;
-		mnl_attr_put_u32(nlh, BRKSCOPE_A_PID, live);
-		break;
-	case H_SHORT_GENL_HEADER:
-		nlh->nlmsg_len = NLMSG_HDRLEN + 2;
-		return NLMSG_ALIGN(nlh->nlmsg_len);
-	case H_LEN_CUTS_ATTR:
-		mnl_attr_put_u32(nlh, BRKSCOPE_A_PID, live);
-		len = nlh->nlmsg_len;
-		nlh->nlmsg_len -= 2;	/* 6 of the attribute's 8 bytes */
-		return len;
-	case H_ATTR_BEYOND_MESSAGE:
-		attr = (struct nlattr *)mnl_nlmsg_get_payload_tail(nlh);
-		mnl_attr_put_u32(nlh, BRKSCOPE_A_PID, live);
-		attr->nla_len += 64;
-		return nlh->nlmsg_len;
-	case H_NESTED_GARBAGE:
-		nest = mnl_attr_nest_start(nlh, BRKSCOPE_A_PID);
-		mnl_attr_put_u32(nlh, 7, 0xdeadbeef);
+	case SH_NEST:
+		nest = mnl_attr_nest_start(nlh, type);
+		mnl_attr_put_u32(nlh, BRKSCOPE_A_PID, value);
 		mnl_attr_nest_end(nlh, nest);
 		break;
-	case H_NESTED_FLAG_ON_U32:
-		attr = (struct nlattr *)mnl_nlmsg_get_payload_tail(nlh);
-		mnl_attr_put_u32(nlh, BRKSCOPE_A_PID, live);
+	case SH_U32_NESTED_FLAG:
+		attr = mnl_nlmsg_get_payload_tail(nlh);
+		mnl_attr_put_u32(nlh, type, value);
 		attr->nla_type |= NLA_F_NESTED;
 		break;
-	case H_GONE_PID:
-		mnl_attr_put_u32(nlh, BRKSCOPE_A_PID, gone);
-		break;
-	default:
-		mnl_attr_put_u32(nlh, BRKSCOPE_A_PID, live);
+	case NSHAPES:
 		break;
 	}
-	return nlh->nlmsg_len;
+}
+
+static void expect_error(struct hcase *h, const char *where, int err,
+			 enum msg_rule msg, const char *text, int offs)
+{
+	h->where = where;
+	h->out = OUT_ERROR;
+	h->err = err;
+	h->msg = msg;
+	h->text = text;
+	h->offs = offs;
+}
+
+static void expect_answer(struct hcase *h, const char *where, uint32_t pid)
+{
+	h->where = where;
+	h->out = OUT_ANSWER;
+	h->answer = pid;
+}
+
+#define NTYPES		(BRKSCOPE_A_MAX + 2)	/* 0 .. BRKSCOPE_A_MAX + 1 */
+
+/*
+ * GET with a valid PID followed by attribute `type` in a wrong form.  The
+ * GET policy knows PAD and PID only (maxattr BRKSCOPE_A_PID): every other
+ * type, and 0, is unknown; PAD is NLA_UNSPEC, which strict validation
+ * refuses in any form; a PID must be exactly 4 bytes and not nested.
+ */
+static void g_matrix(const struct hctx *c, int i, struct hcase *h)
+{
+	uint16_t type = i / NSHAPES;
+	enum shape s = i % NSHAPES;
+	struct nlmsghdr *nlh = hget(c, 0);
+
+	mnl_attr_put_u32(nlh, BRKSCOPE_A_PID, c->live);
+	put_shape(nlh, type, s, c->live);
+	h->len = nlh->nlmsg_len;
+	snprintf(h->what, sizeof(h->what), "PID, then attr %u as %s", type,
+		 shape_name[s]);
+	if (type == 0 || type > BRKSCOPE_A_PID)
+		expect_error(h, AT_NLA, EINVAL, MSG_REQUIRED, MSG_UNKNOWN, ATTR1);
+	else if (type == BRKSCOPE_A_PAD)
+		expect_error(h, AT_VALIDATE, EINVAL, MSG_REQUIRED, MSG_UNSPEC, ATTR1);
+	else if (s == SH_U32_NESTED_FLAG)
+		expect_error(h, AT_VALIDATE, EINVAL, MSG_REQUIRED, MSG_NESTED, ATTR1);
+	else
+		expect_error(h, AT_VALIDATE, EINVAL, MSG_REQUIRED, MSG_LENGTH, ATTR1);
+}
+
+/* PID values out of the policy's range 1..PID_MAX_LIMIT. */
+static const uint32_t bad_pids[] = {
+	0, 0xffffffff, PID_MAX_LIMIT + 1, INT_MAX, (uint32_t)INT_MAX + 1,
+};
+
+static void g_pid_range(const struct hctx *c, int i, struct hcase *h)
+{
+	struct nlmsghdr *nlh = hget(c, 0);
+
+	mnl_attr_put_u32(nlh, BRKSCOPE_A_PID, bad_pids[i]);
+	h->len = nlh->nlmsg_len;
+	snprintf(h->what, sizeof(h->what), "PID %u", bad_pids[i]);
+	expect_error(h, "nla_validate_int_range()", ERANGE, MSG_REQUIRED,
+		     MSG_RANGE, ATTR0);
+}
+
+/*
+ * In range, but nobody: PID_MAX_LIMIT itself (pids stay below pid_max,
+ * which is at most PID_MAX_LIMIT), and a reaped child.
+ */
+static void g_pid_nobody(const struct hctx *c, int i, struct hcase *h)
+{
+	uint32_t pid = i ? c->gone : PID_MAX_LIMIT;
+	struct nlmsghdr *nlh = hget(c, 0);
+
+	mnl_attr_put_u32(nlh, BRKSCOPE_A_PID, pid);
+	h->len = nlh->nlmsg_len;
+	snprintf(h->what, sizeof(h->what), "PID %u (%s)", pid,
+		 i ? "reaped" : "PID_MAX_LIMIT");
+	expect_error(h, AT_MODULE, ESRCH, MSG_REQUIRED, MSG_NO_PROCESS, ATTR0);
+}
+
+/*
+ * How many PIDs: none; two, where __nla_validate_parse() validates each
+ * and keeps the last in tb[], so the answer is about the second one and
+ * an error names the offending one; and one PID with the
+ * NLA_F_NET_BYTEORDER bit, which nla_type() masks off and nothing checks.
+ */
+static void g_pid_count(const struct hctx *c, int i, struct hcase *h)
+{
+	struct nlmsghdr *nlh = hget(c, 0);
+	struct nlattr *attr;
+
+	switch (i) {
+	case 0:
+		snprintf(h->what, sizeof(h->what), "no PID");
+		expect_error(h, AT_MODULE, EINVAL, MSG_REQUIRED, MSG_NO_PID, -1);
+		h->miss_type = BRKSCOPE_A_PID;
+		break;
+	case 1:
+		mnl_attr_put_u32(nlh, BRKSCOPE_A_PID, c->me);
+		mnl_attr_put_u32(nlh, BRKSCOPE_A_PID, c->live);
+		snprintf(h->what, sizeof(h->what), "PID %u, PID %u (helper)",
+			 c->me, c->live);
+		expect_answer(h, AT_NLA, c->live);
+		break;
+	case 2:
+		mnl_attr_put_u32(nlh, BRKSCOPE_A_PID, c->live);
+		mnl_attr_put_u32(nlh, BRKSCOPE_A_PID, c->me);
+		snprintf(h->what, sizeof(h->what), "PID %u (helper), PID %u",
+			 c->live, c->me);
+		expect_answer(h, AT_NLA, c->me);
+		break;
+	case 3:
+		mnl_attr_put_u32(nlh, BRKSCOPE_A_PID, 0);
+		mnl_attr_put_u32(nlh, BRKSCOPE_A_PID, c->live);
+		snprintf(h->what, sizeof(h->what), "PID 0, PID %u", c->live);
+		expect_error(h, "nla_validate_int_range()", ERANGE,
+			     MSG_REQUIRED, MSG_RANGE, ATTR0);
+		break;
+	case 4:
+		mnl_attr_put_u32(nlh, BRKSCOPE_A_PID, c->live);
+		mnl_attr_put_u32(nlh, BRKSCOPE_A_PID, 0);
+		snprintf(h->what, sizeof(h->what), "PID %u, PID 0", c->live);
+		expect_error(h, "nla_validate_int_range()", ERANGE,
+			     MSG_REQUIRED, MSG_RANGE, ATTR1);
+		break;
+	case 5:
+		mnl_attr_put_u32(nlh, BRKSCOPE_A_PID, c->live);
+		mnl_attr_put_u32(nlh, BRKSCOPE_A_PID, c->gone);
+		snprintf(h->what, sizeof(h->what), "PID %u, PID %u (reaped)",
+			 c->live, c->gone);
+		expect_error(h, AT_MODULE, ESRCH, MSG_REQUIRED, MSG_NO_PROCESS, ATTR1);
+		break;
+	case 6:
+		attr = mnl_nlmsg_get_payload_tail(nlh);
+		mnl_attr_put_u32(nlh, BRKSCOPE_A_PID, c->live);
+		attr->nla_type |= NLA_F_NET_BYTEORDER;
+		snprintf(h->what, sizeof(h->what), "PID with NLA_F_NET_BYTEORDER");
+		expect_answer(h, AT_VALIDATE, c->live);
+		break;
+	}
+	h->len = nlh->nlmsg_len;
+}
+
+/* Commands the family does not take: no op, so no message. */
+static const uint8_t bad_cmds[] = {
+	BRKSCOPE_CMD_UNSPEC, BRKSCOPE_CMD_EVENT, BRKSCOPE_CMD_MAX + 1, 100,
+	200, 255,
+};
+
+static void g_cmd(const struct hctx *c, int i, struct hcase *h)
+{
+	struct nlmsghdr *nlh = hmsg(c->family, bad_cmds[i], BRKSCOPE_GENL_VERSION,
+				    NLM_F_REQUEST | NLM_F_ACK);
+
+	mnl_attr_put_u32(nlh, BRKSCOPE_A_PID, c->live);
+	h->len = nlh->nlmsg_len;
+	snprintf(h->what, sizeof(h->what), "command %u", bad_cmds[i]);
+	expect_error(h, AT_FAMILY_RCV, EOPNOTSUPP, MSG_ABSENT, NULL, -1);
+}
+
+/* genetlink never reads genlmsghdr.version: these are answered. */
+static const uint8_t bad_versions[] = { 0, BRKSCOPE_GENL_VERSION + 1, 255 };
+
+static void g_version(const struct hctx *c, int i, struct hcase *h)
+{
+	struct nlmsghdr *nlh = hmsg(c->family, BRKSCOPE_CMD_GET, bad_versions[i],
+				    NLM_F_REQUEST | NLM_F_ACK);
+
+	mnl_attr_put_u32(nlh, BRKSCOPE_A_PID, c->live);
+	h->len = nlh->nlmsg_len;
+	snprintf(h->what, sizeof(h->what), "genl version %u", bad_versions[i]);
+	expect_answer(h, AT_FAMILY_RCV, c->live);
+}
+
+static const uint8_t bad_reserved[] = { 1, 0x80, 0xff };
+
+static void g_reserved(const struct hctx *c, int i, struct hcase *h)
+{
+	struct nlmsghdr *nlh = hget(c, 0);
+
+	((struct genlmsghdr *)mnl_nlmsg_get_payload(nlh))->reserved =
+		bad_reserved[i];
+	mnl_attr_put_u32(nlh, BRKSCOPE_A_PID, c->live);
+	h->len = nlh->nlmsg_len;
+	snprintf(h->what, sizeof(h->what), "genl reserved byte %#x",
+		 bad_reserved[i]);
+	expect_error(h, AT_HEADER_CHECK, EINVAL, MSG_REQUIRED, MSG_RESERVED, -1);
+}
+
+/* Flags genl_header_check() refuses: all but REQUEST, ACK, ECHO, DUMP. */
+static const struct {
+	uint16_t flag;
+	const char *name;
+} bad_flags[] = {
+	{ NLM_F_MULTI, "NLM_F_MULTI" },
+	{ NLM_F_DUMP_INTR, "NLM_F_DUMP_INTR" },
+	{ NLM_F_DUMP_FILTERED, "NLM_F_DUMP_FILTERED" },
+	{ NLM_F_REPLACE, "NLM_F_REPLACE (= NLM_F_ROOT)" },
+	{ NLM_F_EXCL, "NLM_F_EXCL (= NLM_F_MATCH)" },
+	{ NLM_F_CREATE, "NLM_F_CREATE (= NLM_F_ATOMIC)" },
+	{ NLM_F_APPEND, "NLM_F_APPEND" },
+	{ 0x8000, "flag 0x8000" },
+};
+
+static void g_flags(const struct hctx *c, int i, struct hcase *h)
+{
+	bool stats = i >= (int)ARRAY_SIZE(bad_flags);
+	int f = i % ARRAY_SIZE(bad_flags);
+	struct nlmsghdr *nlh;
+
+	nlh = hmsg(c->family, stats ? BRKSCOPE_CMD_GET_STATS : BRKSCOPE_CMD_GET,
+		   BRKSCOPE_GENL_VERSION,
+		   NLM_F_REQUEST | NLM_F_ACK | bad_flags[f].flag);
+	if (!stats)
+		mnl_attr_put_u32(nlh, BRKSCOPE_A_PID, c->live);
+	h->len = nlh->nlmsg_len;
+	snprintf(h->what, sizeof(h->what), "%s with %s",
+		 stats ? "GET_STATS" : "GET", bad_flags[f].name);
+	expect_error(h, AT_HEADER_CHECK, EINVAL, MSG_REQUIRED, MSG_FLAGS, -1);
+}
+
+/*
+ * GET_STATS has no policy: genl_op_from_full() gives it
+ * genl_policy_reject_all (maxattr 1, NLA_REJECT), so PAD fails policy
+ * validation and every other type is unknown.  A dump of it: no dumpit.
+ * And NLM_F_ECHO, which genl_header_check() allows, on a GET.
+ */
+static const uint16_t stats_attrs[] = {
+	0, BRKSCOPE_A_PAD, BRKSCOPE_A_PID, BRKSCOPE_A_STATS, BRKSCOPE_A_MAX,
+	BRKSCOPE_A_MAX + 1,
+};
+
+static void g_stats(const struct hctx *c, int i, struct hcase *h)
+{
+	struct nlmsghdr *nlh;
+	uint16_t type;
+
+	if (i == ARRAY_SIZE(stats_attrs)) {
+		nlh = hmsg(c->family, BRKSCOPE_CMD_GET_STATS, BRKSCOPE_GENL_VERSION,
+			   NLM_F_REQUEST | NLM_F_ACK | NLM_F_DUMP);
+		h->len = nlh->nlmsg_len;
+		snprintf(h->what, sizeof(h->what), "GET_STATS as a dump");
+		expect_error(h, AT_FAMILY_RCV, EOPNOTSUPP, MSG_ABSENT, NULL, -1);
+		return;
+	}
+	if (i > (int)ARRAY_SIZE(stats_attrs)) {
+		nlh = hget(c, NLM_F_ECHO);
+		mnl_attr_put_u32(nlh, BRKSCOPE_A_PID, c->live);
+		h->len = nlh->nlmsg_len;
+		snprintf(h->what, sizeof(h->what), "GET with NLM_F_ECHO");
+		expect_answer(h, AT_HEADER_CHECK, c->live);
+		return;
+	}
+	type = stats_attrs[i];
+	nlh = hmsg(c->family, BRKSCOPE_CMD_GET_STATS, BRKSCOPE_GENL_VERSION,
+		   NLM_F_REQUEST | NLM_F_ACK);
+	mnl_attr_put_u32(nlh, type, c->live);
+	h->len = nlh->nlmsg_len;
+	snprintf(h->what, sizeof(h->what), "GET_STATS with attr %u", type);
+	if (type == BRKSCOPE_A_PAD)
+		expect_error(h, AT_VALIDATE, EINVAL, MSG_REQUIRED, MSG_REJECT, ATTR0);
+	else
+		expect_error(h, AT_NLA, EINVAL, MSG_REQUIRED, MSG_UNKNOWN, ATTR0);
+}
+
+/*
+ * Attributes in a dump: genl_start() validates them with genetlink's own
+ * extack (a message on 6.1 too); a well-formed PID reaches the module's
+ * start(), whose cb->extack exists only since 6.5.
+ */
+static void g_dump(const struct hctx *c, int i, struct hcase *h)
+{
+	struct nlmsghdr *nlh = hget(c, NLM_F_DUMP);
+
+	switch (i) {
+	case 0:
+		mnl_attr_put_u32(nlh, BRKSCOPE_A_PID, c->live);
+		snprintf(h->what, sizeof(h->what), "dump with a PID");
+		expect_error(h, AT_MODULE, EINVAL, MSG_REQUIRED_SINCE_6_5,
+			     MSG_PID_IN_DUMP, ATTR0);
+		break;
+	case 1:
+		mnl_attr_put_u8(nlh, BRKSCOPE_A_PID, 1);
+		snprintf(h->what, sizeof(h->what), "dump with a u8 PID");
+		expect_error(h, AT_VALIDATE, EINVAL, MSG_REQUIRED, MSG_LENGTH, ATTR0);
+		break;
+	case 2:
+		mnl_attr_put_u32(nlh, BRKSCOPE_A_COMM, 1);
+		snprintf(h->what, sizeof(h->what), "dump with attr %u",
+			 BRKSCOPE_A_COMM);
+		expect_error(h, AT_NLA, EINVAL, MSG_REQUIRED, MSG_UNKNOWN, ATTR0);
+		break;
+	case 3:
+		mnl_attr_put_u32(nlh, BRKSCOPE_A_PAD, 0);
+		snprintf(h->what, sizeof(h->what), "dump with PAD");
+		expect_error(h, AT_VALIDATE, EINVAL, MSG_REQUIRED, MSG_UNSPEC, ATTR0);
+		break;
+	case 4:
+		mnl_attr_put_u32(nlh, BRKSCOPE_A_PID, c->live);
+		nlh->nlmsg_flags |= NLM_F_APPEND;
+		snprintf(h->what, sizeof(h->what), "dump with NLM_F_APPEND");
+		expect_error(h, AT_HEADER_CHECK, EINVAL, MSG_REQUIRED, MSG_FLAGS, -1);
+		break;
+	}
+	h->len = nlh->nlmsg_len;
+}
+
+/*
+ * Not ours to answer: an unknown family id (GENL_MAX_ID is the highest id
+ * genetlink hands out); no NLM_F_REQUEST; a control message type.
+ */
+static void g_envelope(const struct hctx *c, int i, struct hcase *h)
+{
+	struct nlmsghdr *nlh = hget(c, 0);
+
+	mnl_attr_put_u32(nlh, BRKSCOPE_A_PID, c->live);
+	h->len = nlh->nlmsg_len;
+	switch (i) {
+	case 0:
+	case 1:
+		nlh->nlmsg_type = i ? 0xffff : GENL_MAX_ID + 1;
+		snprintf(h->what, sizeof(h->what), "family id %u", nlh->nlmsg_type);
+		expect_error(h, "genl_rcv_msg()", ENOENT, MSG_ABSENT, NULL, -1);
+		break;
+	case 2:
+		nlh->nlmsg_flags = NLM_F_ACK;
+		snprintf(h->what, sizeof(h->what), "GET without NLM_F_REQUEST");
+		h->where = AT_RCV_SKB;
+		h->out = OUT_ACK;
+		break;
+	case 3:
+		nlh->nlmsg_flags = 0;
+		snprintf(h->what, sizeof(h->what), "GET without REQUEST or ACK");
+		h->where = AT_RCV_SKB;
+		h->out = OUT_SILENCE;
+		break;
+	case 4:
+	case 5:
+		nlh->nlmsg_type = i == 4 ? NLMSG_NOOP : NLMSG_DONE;
+		snprintf(h->what, sizeof(h->what), "nlmsg_type %s",
+			 i == 4 ? "NLMSG_NOOP" : "NLMSG_DONE");
+		h->where = AT_RCV_SKB;
+		h->out = OUT_ACK;
+		break;
+	}
+}
+
+/*
+ * Lengths that lie.  A whole GET with PID is 28 bytes; the datagram sent
+ * is that GET unless said otherwise.
+ */
+static const struct {
+	int send;		/* bytes sent, or -1: all 28 */
+	long long nlmsg_len;	/* this, or -1: the true length + plus */
+	int plus;
+} bad_lens[] = {
+	{ 0, -1, 0 }, { 1, -1, 0 }, { NLMSG_HDRLEN - 1, -1, 0 },
+	{ -1, 0, 0 }, { -1, 4, 0 }, { -1, NLMSG_HDRLEN - 1, 0 },
+	{ -1, NLMSG_HDRLEN, 0 }, { -1, NLMSG_HDRLEN + 1, 0 },
+	{ -1, ATTR0 - 1, 0 },
+	{ -1, ATTR0, 0 },
+	{ -1, ATTR0 + 1, 0 }, { -1, ATTR0 + 2, 0 }, { -1, ATTR0 + 3, 0 },
+	{ -1, ATTR0 + 4, 0 }, { -1, ATTR0 + 5, 0 }, { -1, ATTR0 + 6, 0 },
+	{ -1, ATTR0 + 7, 0 },
+	{ -1, -1, 1 }, { -1, -1, 4 }, { -1, -1, 4096 }, { -1, 0xffffffff, 0 },
+};
+
+static void g_length(const struct hctx *c, int i, struct hcase *h)
+{
+	struct nlmsghdr *nlh = hget(c, 0);
+	uint32_t full;
+
+	mnl_attr_put_u32(nlh, BRKSCOPE_A_PID, c->live);
+	full = nlh->nlmsg_len;
+	h->len = bad_lens[i].send >= 0 ? (size_t)bad_lens[i].send : full;
+	if (bad_lens[i].nlmsg_len >= 0)
+		nlh->nlmsg_len = (uint32_t)bad_lens[i].nlmsg_len;
+	else
+		nlh->nlmsg_len = full + bad_lens[i].plus;
+	snprintf(h->what, sizeof(h->what), "%zu bytes sent, nlmsg_len %u",
+		 h->len, nlh->nlmsg_len);
+	if (!h->len) {
+		h->where = "netlink_sendmsg()";
+		h->out = OUT_SEND_FAILS;
+		h->err = ENODATA;
+	} else if (h->len < NLMSG_HDRLEN || nlh->nlmsg_len < NLMSG_HDRLEN ||
+	    nlh->nlmsg_len > h->len) {
+		h->where = AT_RCV_SKB;
+		h->out = OUT_SILENCE;
+	} else if (nlh->nlmsg_len < ATTR0) {
+		expect_error(h, AT_FAMILY_RCV, EINVAL, MSG_ABSENT, NULL, -1);
+	} else if (nlh->nlmsg_len == ATTR0) {
+		expect_error(h, AT_MODULE, EINVAL, MSG_REQUIRED, MSG_NO_PID, -1);
+		h->miss_type = BRKSCOPE_A_PID;
+	} else if (nlh->nlmsg_len < full) {
+		expect_error(h, AT_NLA, EINVAL, MSG_REQUIRED, MSG_LEFTOVER, -1);
+	}
+}
+
+/* nla_len values that do not fit: below NLA_HDRLEN, or past the end. */
+static const uint16_t bad_nla_lens[] = { 0, 1, NLA_HDRLEN - 1, NLA_HDRLEN + 5,
+					 64, 0x7fff, 0xffff };
+
+static void g_nla_len(const struct hctx *c, int i, struct hcase *h)
+{
+	bool second = i >= (int)ARRAY_SIZE(bad_nla_lens);
+	uint16_t len = bad_nla_lens[i % ARRAY_SIZE(bad_nla_lens)];
+	struct nlmsghdr *nlh = hget(c, 0);
+	struct nlattr *attr;
+
+	if (second)
+		mnl_attr_put_u32(nlh, BRKSCOPE_A_PID, c->live);
+	attr = mnl_nlmsg_get_payload_tail(nlh);
+	mnl_attr_put_u32(nlh, BRKSCOPE_A_PID, c->live);
+	attr->nla_len = len;
+	h->len = nlh->nlmsg_len;
+	snprintf(h->what, sizeof(h->what), "%s PID with nla_len %u",
+		 second ? "second" : "only", len);
+	expect_error(h, AT_NLA, EINVAL, MSG_REQUIRED, MSG_LEFTOVER, -1);
+}
+
+/*
+ * Big: 64 KiB attributes; 64 KiB of zeros inside nlmsg_len, and after it
+ * (netlink_rcv_skb() reads a header with nlmsg_len 0 there and stops);
+ * the largest datagram the socket may send, and one byte more.
+ */
+static void fill_unknown(struct nlmsghdr *nlh, size_t total)
+{
+	while (nlh->nlmsg_len < total) {
+		size_t room = total - nlh->nlmsg_len;
+		size_t chunk = room < 0xfffc ? room : 0xfffc;
+
+		put_zeros(nlh, BRKSCOPE_A_MAX + 1, chunk - NLA_HDRLEN);
+	}
+}
+
+static void g_big(const struct hctx *c, int i, struct hcase *h)
+{
+	struct nlmsghdr *nlh = hget(c, 0);
+	size_t total;
+
+	mnl_attr_put_u32(nlh, BRKSCOPE_A_PID, c->live);
+	switch (i) {
+	case 0:
+		put_zeros(nlh, BRKSCOPE_A_MAX + 1, BIG_PAYLOAD);
+		snprintf(h->what, sizeof(h->what), "PID, then attr %u of %u bytes",
+			 BRKSCOPE_A_MAX + 1, BIG_PAYLOAD);
+		expect_error(h, AT_NLA, EINVAL, MSG_REQUIRED, MSG_UNKNOWN, ATTR1);
+		break;
+	case 1:
+		put_zeros(nlh, BRKSCOPE_A_PAD, BIG_PAYLOAD);
+		snprintf(h->what, sizeof(h->what), "PID, then PAD of %u bytes",
+			 BIG_PAYLOAD);
+		expect_error(h, AT_VALIDATE, EINVAL, MSG_REQUIRED, MSG_UNSPEC, ATTR1);
+		break;
+	case 2:
+		put_padding(nlh, 64 << 10);
+		snprintf(h->what, sizeof(h->what), "PID, then 64 KiB of zeros");
+		expect_error(h, AT_NLA, EINVAL, MSG_REQUIRED, MSG_LEFTOVER, -1);
+		break;
+	case 3:
+		memset(hbuf + nlh->nlmsg_len, 0, 64 << 10);
+		h->len = nlh->nlmsg_len + (64 << 10);
+		snprintf(h->what, sizeof(h->what),
+			 "GET, then 64 KiB of zeros past nlmsg_len");
+		expect_answer(h, AT_RCV_SKB, c->live);
+		return;
+	case 4:
+	case 5:
+		total = c->sndbuf - 32 + (i == 5);
+		fill_unknown(nlh, total & ~3UL);
+		if (i == 5) {
+			hbuf[nlh->nlmsg_len] = 0;
+			nlh->nlmsg_len = total;
+		}
+		snprintf(h->what, sizeof(h->what),
+			 "%zu bytes (sk_sndbuf %zu - 32%s)", total, c->sndbuf,
+			 i == 5 ? " + 1" : "");
+		if (i == 4)
+			expect_error(h, AT_NLA, EINVAL, MSG_REQUIRED, MSG_UNKNOWN, ATTR1);
+		else {
+			h->where = "netlink_sendmsg()";
+			h->out = OUT_SEND_FAILS;
+			h->err = EMSGSIZE;
+		}
+		break;
+	}
+	h->len = nlh->nlmsg_len;
+}
+
+static const struct hgroup {
+	int n;
+	void (*build)(const struct hctx *c, int i, struct hcase *h);
+} hgroups[] = {
+	{ NTYPES * NSHAPES, g_matrix },
+	{ ARRAY_SIZE(bad_pids), g_pid_range },
+	{ 2, g_pid_nobody },
+	{ 7, g_pid_count },
+	{ ARRAY_SIZE(bad_cmds), g_cmd },
+	{ ARRAY_SIZE(bad_versions), g_version },
+	{ ARRAY_SIZE(bad_reserved), g_reserved },
+	{ 2 * ARRAY_SIZE(bad_flags), g_flags },
+	{ ARRAY_SIZE(stats_attrs) + 2, g_stats },
+	{ 5, g_dump },
+	{ 6, g_envelope },
+	{ ARRAY_SIZE(bad_lens), g_length },
+	{ 2 * ARRAY_SIZE(bad_nla_lens), g_nla_len },
+	{ 6, g_big },
+};
+
+/* Case i into hbuf and *h; false past the last one. */
+static bool build_hostile(const struct hctx *c, int i, struct hcase *h)
+{
+	size_t g;
+
+	memset(h, 0, sizeof(*h));
+	h->offs = h->miss_type = -1;
+	for (g = 0; g < ARRAY_SIZE(hgroups); g++) {
+		if (i < hgroups[g].n) {
+			hgroups[g].build(c, i, h);
+			return true;
+		}
+		i -= hgroups[g].n;
+	}
+	return false;
 }
 
 static bool kernel_at_least(int major, int minor)
@@ -2232,13 +2785,84 @@ static bool kernel_at_least(int major, int minor)
 	return ma > major || (ma == major && mi >= minor);
 }
 
+/* What came back for one case. */
+struct hresult {
+	int send_err;		/* errno of sendto(), 0 */
+	int recv_err;		/* errno of poll/recv other than a timeout */
+	struct nl_ack ack;
+	struct proc_info p;	/* GET replies with the request's seq */
+	int stray;		/* messages of another seq, or after the ack */
+};
+
+/*
+ * Send len bytes of hbuf; collect answers with the request's seq up to its
+ * NLMSG_ERROR, then whatever else is queued.  The kernel handles a request
+ * inside sendto(), so every answer is queued when it returns.
+ */
+static void hostile_transact(int fd, size_t len, bool silent,
+			     struct hresult *r)
+{
+	uint32_t seq = ((const struct nlmsghdr *)hbuf)->nlmsg_seq;
+	const struct nlmsghdr *nlh;
+	int n, wait;
+
+	memset(r, 0, sizeof(*r));
+	n = nl_send(fd, hbuf, len);
+	if (n) {
+		r->send_err = -n;
+		silent = true;
+	}
+	for (;;) {
+		wait = r->ack.got || r->send_err ? 0 :
+			silent ? SILENCE_MS : REPLY_TIMEOUT_MS;
+		n = nl_recv(fd, rxbuf, sizeof(rxbuf), wait);
+		if (n == -ETIMEDOUT)
+			return;
+		if (n < 0) {
+			r->recv_err = -n;
+			return;
+		}
+		for (nlh = (const struct nlmsghdr *)rxbuf; mnl_nlmsg_ok(nlh, n);
+		     nlh = mnl_nlmsg_next(nlh, &n)) {
+			if (r->ack.got || nlh->nlmsg_seq != seq)
+				r->stray++;
+			else if (nlh->nlmsg_type == NLMSG_ERROR)
+				parse_error(nlh, &r->ack);
+			else if (nlh->nlmsg_type == NLMSG_DONE)
+				parse_done(nlh, &r->ack);
+			else
+				get_reply(nlh, &r->p);
+		}
+	}
+}
+
+/* The helper's GET answer must equal the one taken at the start. */
+static void expect_same_answer(struct __test_metadata *_metadata,
+			       const struct proc_info *want,
+			       const struct proc_info *p, const char *after)
+{
+	int t;
+
+	EXPECT_EQ(want->pid, p->pid) TH_LOG("after '%s'", after);
+	EXPECT_STREQ(want->comm, p->comm) TH_LOG("after '%s'", after);
+	for (t = BRKSCOPE_A_PID; t <= BRKSCOPE_A_MAX; t++) {
+		EXPECT_EQ(want->has[t], p->has[t])
+			TH_LOG("after '%s': attribute %d", after, t);
+		EXPECT_EQ(want->val[t], p->val[t])
+			TH_LOG("after '%s': attribute %d", after, t);
+	}
+}
+
 NL_TEST(hostile_requests_fail_with_exact_errno_and_extack)
 {
-	uint32_t me = getpid(), gone;
-	struct proc_info p;
-	struct nl_ack ack;
-	size_t i, len;
-	int pid, status, ret;
+	bool since_6_5 = kernel_at_least(6, 5);
+	unsigned long before, after, stat_brk = 0;
+	int pid, status, i, ncases = 0, bytes = SNDBUF_ASK;
+	struct proc_info ref, p;
+	struct hresult r;
+	struct hcase h;
+	struct hctx c;
+	socklen_t optlen = sizeof(bytes);
 
 	REQUIRE_FAMILY();
 	pid = fork();
@@ -2248,41 +2872,112 @@ NL_TEST(hostile_requests_fail_with_exact_errno_and_extack)
 	add_other(_metadata, self, pid);
 	status = reap(self, pid);
 	ASSERT_TRUE(WIFEXITED(status));
-	gone = pid;
 
-	for (i = 0; i < ARRAY_SIZE(hostile); i++) {
-		const struct hostile *h = &hostile[i];
-		bool need_msg = h->msg == MSG_REQUIRED ||
-			(h->msg == MSG_REQUIRED_SINCE_6_5 && kernel_at_least(6, 5));
+	/* The helper whose answer must survive every case, field by field. */
+	start_heap_spy(_metadata, self, &before, &after);
+	ASSERT_EQ(0, proc_start_brk(self->kids[0].pid, &stat_brk));
+	get_ok(_metadata, self, self->kids[0].pid, &ref);
+	ASSERT_EQ((uint32_t)self->kids[0].pid, ref.pid);
+	ASSERT_STREQ("heap_spy", ref.comm);
+	ASSERT_EQ(stat_brk, ref.val[BRKSCOPE_A_START_BRK]);
+	ASSERT_EQ(before, ref.val[BRKSCOPE_A_START_BRK]);
+	ASSERT_EQ(after, ref.val[BRKSCOPE_A_BRK]);
+	ASSERT_EQ(page_align(after), ref.val[BRKSCOPE_A_HEAP_END]);
+	ASSERT_EQ(1, ref.val[BRKSCOPE_A_GROWS]);
+	ASSERT_EQ(page_align(after) - page_align(before),
+		  ref.val[BRKSCOPE_A_GROWN_BYTES]);
+	ASSERT_TRUE(ref.has[BRKSCOPE_A_TRACKED]);
+	ASSERT_TRUE(ref.has[BRKSCOPE_A_LAST_CHANGE_NS]);
 
-		memset(&p, 0, sizeof(p));
-		len = build_hostile(h, self->family, me, gone);
-		ret = nl_transact(self->sock, reqbuf, len, get_reply, &p, &ack);
-		ASSERT_EQ(0, ret) TH_LOG("%s: socket: %s", h->what, strerror(-ret));
-		TH_LOG("%-28s -> %-10s extack '%s' offs %d miss_type %d", h->what,
-		       errname(ack.err), ack.has_msg ? ack.msg : "(none)",
-		       ack.has_offs ? (int)ack.offs : -1,
-		       ack.has_miss_type ? (int)ack.miss_type : -1);
-		EXPECT_TRUE(ack.got) TH_LOG("%s", h->what);
-		EXPECT_EQ(h->err, ack.err) TH_LOG("%s: %s", h->what, errname(ack.err));
-		EXPECT_EQ(0, p.nmsgs) TH_LOG("%s: answered", h->what);
-		if (need_msg)
-			EXPECT_TRUE(ack.has_msg && ack.msg[0])
-				TH_LOG("%s: no extack message", h->what);
-		if (h->offs >= 0) {
-			EXPECT_TRUE(ack.has_offs) TH_LOG("%s: no offset", h->what);
-			EXPECT_EQ((uint32_t)h->offs, ack.offs) TH_LOG("%s", h->what);
+	/* A known send buffer, big enough for the 64 KiB cases. */
+	ASSERT_EQ(0, setsockopt(self->sock, SOL_SOCKET, SO_SNDBUFFORCE, &bytes,
+				sizeof(bytes))) TH_LOG("%s", strerror(errno));
+	ASSERT_EQ(0, getsockopt(self->sock, SOL_SOCKET, SO_SNDBUF, &bytes, &optlen));
+	ASSERT_LE((size_t)bytes, sizeof(hbuf));
+	ASSERT_LT(ATTR1 + (64 << 10) + 32, bytes);
+
+	c = (struct hctx){ .family = self->family, .live = self->kids[0].pid,
+			   .me = getpid(), .gone = pid, .sndbuf = bytes };
+	TH_LOG("helper heap_spy %u, this process %u, reaped %u, sk_sndbuf %d, kernel %s 6.5",
+	       c.live, c.me, c.gone, bytes, since_6_5 ? ">=" : "<");
+
+	for (i = 0; build_hostile(&c, i, &h); i++) {
+		bool msg_due = h.msg == MSG_REQUIRED ||
+			(h.msg == MSG_REQUIRED_SINCE_6_5 && since_6_5);
+		int offs = h.msg == MSG_REQUIRED_SINCE_6_5 && !since_6_5 ? -1 : h.offs;
+
+		ncases++;
+		hostile_transact(self->sock, h.len, h.out == OUT_SILENCE, &r);
+		TH_LOG("%3d %-42s [%s] -> %s %s, extack '%s', offs %d, miss_type %d, %d replies (pid %u)",
+		       i, h.what, h.where,
+		       r.send_err ? "sendto() failed" :
+		       !r.ack.got ? (r.p.nmsgs ? "reply, no ack" : "no reply") :
+		       r.p.nmsgs ? "answered" : r.ack.err ? "error" : "ack",
+		       errname(r.send_err ? r.send_err : r.ack.err),
+		       r.ack.has_msg ? r.ack.msg : "(none)",
+		       r.ack.has_offs ? (int)r.ack.offs : -1,
+		       r.ack.has_miss_type ? (int)r.ack.miss_type : -1,
+		       r.p.nmsgs, r.p.pid);
+		ASSERT_EQ(0, r.recv_err) TH_LOG("%s: socket: %s", h.what,
+						strerror(r.recv_err));
+		EXPECT_EQ(0, r.stray) TH_LOG("%s: unrelated messages", h.what);
+
+		switch (h.out) {
+		case OUT_SEND_FAILS:
+			EXPECT_EQ(h.err, r.send_err) TH_LOG("%s", h.what);
+			EXPECT_FALSE(r.ack.got) TH_LOG("%s", h.what);
+			break;
+		case OUT_SILENCE:
+			EXPECT_EQ(0, r.send_err) TH_LOG("%s", h.what);
+			EXPECT_FALSE(r.ack.got) TH_LOG("%s: answered", h.what);
+			EXPECT_EQ(0, r.p.nmsgs) TH_LOG("%s: answered", h.what);
+			break;
+		case OUT_ACK:
+		case OUT_ANSWER:
+			ASSERT_TRUE(r.ack.got) TH_LOG("%s: no ack", h.what);
+			EXPECT_EQ(0, r.ack.err) TH_LOG("%s: %s", h.what,
+						       errname(r.ack.err));
+			EXPECT_FALSE(r.ack.has_msg) TH_LOG("%s", h.what);
+			EXPECT_EQ(h.out == OUT_ANSWER, r.p.nmsgs) TH_LOG("%s", h.what);
+			if (h.out == OUT_ANSWER && r.p.nmsgs == 1) {
+				EXPECT_EQ(0, r.p.bad_attr) TH_LOG("%s", h.what);
+				EXPECT_EQ(0, r.p.bad_cmd) TH_LOG("%s", h.what);
+				if (h.answer == c.live)
+					expect_same_answer(_metadata, &ref, &r.p, h.what);
+				EXPECT_EQ(h.answer, r.p.pid) TH_LOG("%s", h.what);
+			}
+			break;
+		case OUT_ERROR:
+			ASSERT_TRUE(r.ack.got) TH_LOG("%s: no answer", h.what);
+			EXPECT_EQ(h.err, r.ack.err) TH_LOG("%s: %s", h.what,
+							   errname(r.ack.err));
+			EXPECT_EQ(0, r.p.nmsgs) TH_LOG("%s: answered", h.what);
+			if (msg_due) {
+				EXPECT_TRUE(r.ack.has_msg) TH_LOG("%s: no message", h.what);
+				if (r.ack.has_msg)
+					EXPECT_STREQ(h.text, r.ack.msg)
+						TH_LOG("%s", h.what);
+			} else {
+				EXPECT_FALSE(r.ack.has_msg) TH_LOG("%s", h.what);
+			}
+			EXPECT_EQ(offs >= 0, r.ack.has_offs) TH_LOG("%s", h.what);
+			if (offs >= 0 && r.ack.has_offs)
+				EXPECT_EQ((uint32_t)offs, r.ack.offs) TH_LOG("%s", h.what);
+			EXPECT_EQ(h.miss_type >= 0, r.ack.has_miss_type)
+				TH_LOG("%s", h.what);
+			if (h.miss_type >= 0 && r.ack.has_miss_type)
+				EXPECT_EQ((uint32_t)h.miss_type, r.ack.miss_type)
+					TH_LOG("%s", h.what);
+			break;
 		}
-		if (h->miss_type >= 0) {
-			EXPECT_TRUE(ack.has_miss_type) TH_LOG("%s", h->what);
-			EXPECT_EQ((uint32_t)h->miss_type, ack.miss_type)
-				TH_LOG("%s", h->what);
-		}
 
-		/* The family still answers. */
-		get_ok(_metadata, self, me, &p);
-		EXPECT_EQ(me, p.pid) TH_LOG("after %s", h->what);
+		/* The same socket still answers, with the same fields. */
+		get_ok(_metadata, self, c.live, &p);
+		expect_same_answer(_metadata, &ref, &p, h.what);
 	}
+	TH_LOG("figure: %d hostile netlink requests, each followed by a correct GET of pid %u",
+	       ncases, c.live);
+	EXPECT_LE(250, ncases);
 }
 
 /* ---- tests: permissions and namespaces ---- */
