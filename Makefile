@@ -2,7 +2,8 @@
 #
 # brkscope: `make` builds module/brkscope.ko for this machine's kernel and
 # the brkscope client (build/userspace/brkscope);
-# `make demo` and `make check` set everything up and run it in test VMs.
+# `make demo` and `make check` set everything up and run it in test VMs;
+# `make check-debug` runs the guest tests on a KASAN/lockdep/kmemleak kernel.
 
 # The running kernel's headers if there are any, else the newest Debian
 # headers installed (a build host often runs another kernel than it targets).
@@ -12,7 +13,7 @@ KVER ?= $(shell v=$$(uname -r); [ -d /lib/modules/$$v/build ] && echo $$v || \
 KDIR ?= /lib/modules/$(KVER)/build
 
 .PHONY: all module userspace selftests clean install dkms-install check \
-	demo setup style sparse
+	check-debug demo setup style sparse
 
 all: module userspace
 
@@ -45,6 +46,9 @@ style:
 
 check:
 	bash scripts/check.sh
+
+check-debug:
+	bash scripts/check.sh debug
 
 demo:
 	bash scripts/demo.sh

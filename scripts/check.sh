@@ -24,7 +24,7 @@ esac
 
 bash scripts/setup.sh || exit 1
 
-n=0 passed=0 failed=0 skipped=0
+n=0 passed=0 failed=0 skipped=0 splats=0
 log=$build/check${mode:+-$mode} && rm -rf "$log" && mkdir -p "$log"
 
 # tap NAME STATUS [LOGFILE]: one result; on failure the log's tail follows.
@@ -120,11 +120,13 @@ guest_tap() {
 
 # The debug kernel boots our own image, and is far slower (see
 # Documentation/testing.rst for the times).
+# Its tasks cost more memory too (KASAN doubles kernel stacks): 4 GiB
+# leave room for the 10,000 processes of the dump test under threads-max.
 if [ "$mode" = debug ]; then
-	tmo=${VM_TIMEOUT:-1500}
+	tmo=${VM_TIMEOUT:-1500} mem=4096
 	vm=(--image "$debug_kernel_image")
 else
-	tmo=${VM_TIMEOUT:-420}
+	tmo=${VM_TIMEOUT:-420} mem=2048
 	vm=()
 fi
 for k in "${kernels[@]}"; do
@@ -135,7 +137,7 @@ for k in "${kernels[@]}"; do
 		continue
 	fi
 	[ "$mode" = debug ] || vm=(--kernel "$k")
-	VM_TIMEOUT=$tmo bash scripts/vm-run.sh "${vm[@]}" --mem 2048 --out "$out" -- \
+	VM_TIMEOUT=$tmo bash scripts/vm-run.sh "${vm[@]}" --mem "$mem" --out "$out" -- \
 		sh scripts/guest-check.sh "$ko" "$build/selftests" $mode >"$log/vm-$k.log" 2>&1
 	rc=$?
 	if [ -f "$out/output" ]; then
@@ -149,8 +151,17 @@ for k in "${kernels[@]}"; do
 		tap "$k: no kernel splat in the guest's log" ok
 	else
 		tap "$k: no kernel splat in the guest's log" fail "$log/splat-$k.log"
+		splats=$((splats + 1))
 	fi
 done
+
+# The figures the tests report (TH_LOG "figure: ..."), per kernel, so the
+# closing lines say how much was tried, not only that it passed.
+for k in "${kernels[@]}"; do
+	grep -h 'figure: ' "$build/vm/check-$k/output" 2>/dev/null |
+		sed "s/.*figure: /# figure: $k: /"
+done
+echo "# figure: kernels with a splat in their log: $splats of ${#kernels[@]}"
 
 echo "1..$n"
 echo "$passed passed, $failed failed, $skipped skipped"

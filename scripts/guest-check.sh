@@ -110,7 +110,7 @@ fi
 if [ -e "$kml" ]; then
 	now; t0=$now
 	if after=$(leak_scan); then
-		now; echo "# kmemleak: $after suspects after rmmod (scans took $(secs $((now - t0))) s)"
+		now; echo "# figure: kmemleak: $after unreferenced objects after rmmod (scans took $(secs $((now - t0))) s)"
 		dmesg | grep 'kmemleak:' | sed 's/^/# /'
 		if [ "$after" = 0 ]; then
 			echo "ok - no kmemleak report"

@@ -16,10 +16,12 @@ for f in "$@"; do
 	# stamp and "[T123]" caller tags removed.  WARNING:/BUG: only count at
 	# the start of a message, as the kernel's WARN() and BUG reports print
 	# them; elsewhere they are advice, e.g. "Spectre V2 : WARNING: ...".
+	# Lockdep reports are WARNINGs; its boot banner ("Lock dependency
+	# validator", "MAX_LOCKDEP_KEYS") is not a report.
 	awk -v file="$f" '
 	function splat(m) {
 		if (m ~ /^(WARNING|BUG): / || m ~ /^BUG [^ ]+ \(.*\): /) return 1
-		return m ~ /(^|[^A-Za-z])Oops([^A-Za-z]|$)|KASAN:|UBSAN:|KFENCE:|possible (circular|recursive) locking|inconsistent lock state|lockdep|scheduling while atomic|sleeping function called from invalid context|kernel BUG|general protection fault|Call Trace:|unreferenced object|suspected memory leak|RCU stall|self-detected stall|detected stalls? on CPU|soft lockup|hard LOCKUP|hung_task|blocked for more than|Kernel panic|\[ cut here \]/
+		return m ~ /(^|[^A-Za-z])Oops([^A-Za-z]|$)|KASAN:|UBSAN:|KFENCE:|possible (circular|recursive) locking|inconsistent lock state|lockdep is turned off|turning off the locking correctness validator|suspicious RCU usage|DEBUG_LOCKS_WARN_ON|scheduling while atomic|sleeping function called from invalid context|kernel BUG|general protection fault|Call Trace:|unreferenced object|suspected memory leak|RCU stall|self-detected stall|detected stalls? on CPU|soft lockup|hard LOCKUP|hung_task|blocked for more than|Kernel panic|\[ cut here \]/
 	}
 	{
 		m = $0
