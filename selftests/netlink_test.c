@@ -3209,6 +3209,72 @@ NL_TEST(pid_namespace_get_of_pid_1_answers_pid_1)
 	EXPECT_EQ(rep.brk, rep.probe[1].p.val[BRKSCOPE_A_BRK]);
 }
 
+/*
+ * As nobody, dumpable, with a nobody child: dump.  Nothing else in the
+ * guest runs as nobody, so what the caller may ptrace is exactly itself
+ * and that child.
+ */
+static void probe_dump_as_nobody(struct report *rep, const struct probe_args *a)
+{
+	struct family_info f;
+	int fd, pid, gate[2], i, ret;
+	char c;
+
+	(void)a;
+	if (drop_to_nobody(rep))
+		return;
+	if (prctl(PR_SET_DUMPABLE, 1)) {
+		report_setup_error(rep, "PR_SET_DUMPABLE", errno);
+		return;
+	}
+	fd = probe_socket(rep, &f);
+	if (fd < 0)
+		return;
+	if (pipe(gate)) {
+		report_setup_error(rep, "pipe", errno);
+		return;
+	}
+	pid = fork();
+	if (pid < 0) {
+		report_setup_error(rep, "fork", errno);
+		return;
+	}
+	if (!pid) {
+		close(gate[1]);
+		while (read(gate[0], &c, 1) < 0 && errno == EINTR)
+			;
+		_exit(0);
+	}
+	close(gate[0]);
+	ret = dump_all(fd, f.id, DUMP_BUF_SIZE, NULL, NULL, &rep->dump);
+	if (ret)
+		report_setup_error(rep, "dump: socket", -ret);
+	for (i = 0; i < rep->dump.nrecs && i < REPORT_PIDS_MAX; i++)
+		rep->pids[rep->npids++] = dumped[i].pid;
+	rep->child = pid;
+	close(gate[1]);
+	waitpid(pid, NULL, 0);
+	close(fd);
+}
+
+NL_TEST(unprivileged_dump_lists_only_processes_it_may_ptrace)
+{
+	struct probe_args a = { 0 };
+	struct report rep;
+
+	REQUIRE_FAMILY();
+	run_probes(_metadata, self, probe_dump_as_nobody, &a, &rep);
+	TH_LOG("uid %d (pid %d): dump of %d processes (%u, %u), child is %d", NOBODY,
+	       rep.pid, rep.dump.nrecs, rep.npids > 0 ? rep.pids[0] : 0,
+	       rep.npids > 1 ? rep.pids[1] : 0, rep.child);
+	expect_dump_ended_cleanly(_metadata, &rep.dump);
+	/* Not pid 1, not this (root) test, not the root helpers: only these. */
+	ASSERT_EQ(2, rep.dump.nrecs);
+	/* In pid order, and the child's pid is lower if pids wrapped. */
+	EXPECT_EQ(rep.pid < rep.child ? rep.pid : rep.child, (int)rep.pids[0]);
+	EXPECT_EQ(rep.pid < rep.child ? rep.child : rep.pid, (int)rep.pids[1]);
+}
+
 /* As pid 1 of a new pid namespace, with a child (pid 2): dump. */
 static void probe_dump_in_pidns(struct report *rep, const struct probe_args *a)
 {
