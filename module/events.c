@@ -18,10 +18,10 @@
 #include <linux/atomic.h>
 #include <linux/log2.h>
 #include <linux/sched.h>
-#include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
 #include <linux/timekeeping.h>
+#include <linux/vmalloc.h>
 #include <linux/workqueue.h>
 
 #include "brkscope.h"
@@ -117,7 +117,8 @@ static void send_queued(struct work_struct *work)
 int brkscope_events_init(void)
 {
 	BUILD_BUG_ON(!is_power_of_2(RING_SIZE));
-	ring = kvcalloc(RING_SIZE, sizeof(*ring), GFP_KERNEL);
+	/* vmalloc, as the record pool is (records.c says why). */
+	ring = vcalloc(RING_SIZE, sizeof(*ring));
 	return ring ? 0 : -ENOMEM;
 }
 
@@ -125,7 +126,7 @@ int brkscope_events_init(void)
 void brkscope_events_exit(void)
 {
 	cancel_work_sync(&send_work);
-	kvfree(ring);
+	vfree(ring);
 	ring = NULL;
 }
 

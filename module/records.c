@@ -15,10 +15,10 @@
 #include <linux/list.h>
 #include <linux/mm.h>
 #include <linux/sched.h>
-#include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
 #include <linux/timekeeping.h>
+#include <linux/vmalloc.h>
 
 #include "brkscope.h"
 
@@ -96,7 +96,13 @@ int brkscope_records_init(unsigned int limit)
 {
 	unsigned int i;
 
-	pool = kvcalloc(limit, sizeof(*pool), GFP_KERNEL);
+	/*
+	 * vmalloc, not kvcalloc(): whether kvcalloc() falls back to vmalloc
+	 * depends on fragmentation at load time, and only vmalloc areas show
+	 * in /proc/vmallocinfo under our name, where the memory test and an
+	 * administrator can see what the module holds.
+	 */
+	pool = vcalloc(limit, sizeof(*pool));
 	if (!pool)
 		return -ENOMEM;
 	pool_size = limit;
@@ -112,7 +118,7 @@ int brkscope_records_init(unsigned int limit)
 /* Only after the probes are gone: nothing can reach the table any more. */
 void brkscope_records_exit(void)
 {
-	kvfree(pool);
+	vfree(pool);
 	pool = NULL;
 }
 

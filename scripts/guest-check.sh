@@ -98,7 +98,16 @@ suite() {
 	fi
 }
 
-for t in brkscope_test netlink_test client_test; do
+# The fork/exec storm: 100,000 processes on the debug kernel, where
+# kmemleak and KASAN judge what they leave behind; 10,000 on Debian's
+# kernels (a few ms each under TCG), where records_in_use and the module's
+# vmalloc areas are the judges.
+if [ -n "$debug" ]; then
+	export BRKSCOPE_STORM_PROCS=${BRKSCOPE_STORM_PROCS:-100000}
+else
+	export BRKSCOPE_STORM_PROCS=${BRKSCOPE_STORM_PROCS:-10000}
+fi
+for t in brkscope_test netlink_test client_test stress_test; do
 	suite $t
 done
 if rmmod brkscope; then

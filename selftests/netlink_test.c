@@ -3209,24 +3209,14 @@ NL_TEST(pid_namespace_get_of_pid_1_answers_pid_1)
 	EXPECT_EQ(rep.brk, rep.probe[1].p.val[BRKSCOPE_A_BRK]);
 }
 
-/*
- * As nobody, dumpable, with a nobody child: dump.  Nothing else in the
- * guest runs as nobody, so what the caller may ptrace is exactly itself
- * and that child.
- */
-static void probe_dump_as_nobody(struct report *rep, const struct probe_args *a)
+/* Fork a child that waits, dump, then let the child go. */
+static void probe_dump_with_child(struct report *rep, const struct probe_args *a)
 {
 	struct family_info f;
 	int fd, pid, gate[2], i, ret;
 	char c;
 
 	(void)a;
-	if (drop_to_nobody(rep))
-		return;
-	if (prctl(PR_SET_DUMPABLE, 1)) {
-		report_setup_error(rep, "PR_SET_DUMPABLE", errno);
-		return;
-	}
 	fd = probe_socket(rep, &f);
 	if (fd < 0)
 		return;
@@ -3255,6 +3245,22 @@ static void probe_dump_as_nobody(struct report *rep, const struct probe_args *a)
 	close(gate[1]);
 	waitpid(pid, NULL, 0);
 	close(fd);
+}
+
+/*
+ * As nobody, dumpable, with a nobody child: dump.  Nothing else in the
+ * guest runs as nobody, so what the caller may ptrace is exactly itself
+ * and that child.
+ */
+static void probe_dump_as_nobody(struct report *rep, const struct probe_args *a)
+{
+	if (drop_to_nobody(rep))
+		return;
+	if (prctl(PR_SET_DUMPABLE, 1)) {
+		report_setup_error(rep, "PR_SET_DUMPABLE", errno);
+		return;
+	}
+	probe_dump_with_child(rep, a);
 }
 
 NL_TEST(unprivileged_dump_lists_only_processes_it_may_ptrace)
@@ -3275,51 +3281,14 @@ NL_TEST(unprivileged_dump_lists_only_processes_it_may_ptrace)
 	EXPECT_EQ(rep.pid < rep.child ? rep.child : rep.pid, (int)rep.pids[1]);
 }
 
-/* As pid 1 of a new pid namespace, with a child (pid 2): dump. */
-static void probe_dump_in_pidns(struct report *rep, const struct probe_args *a)
-{
-	struct family_info f;
-	int fd, pid, gate[2], i, ret;
-	char c;
-
-	(void)a;
-	fd = probe_socket(rep, &f);
-	if (fd < 0)
-		return;
-	if (pipe(gate)) {
-		report_setup_error(rep, "pipe", errno);
-		return;
-	}
-	pid = fork();
-	if (pid < 0) {
-		report_setup_error(rep, "fork", errno);
-		return;
-	}
-	if (!pid) {
-		close(gate[1]);
-		while (read(gate[0], &c, 1) < 0 && errno == EINTR)
-			;
-		_exit(0);
-	}
-	close(gate[0]);
-	ret = dump_all(fd, f.id, DUMP_BUF_SIZE, NULL, NULL, &rep->dump);
-	if (ret)
-		report_setup_error(rep, "dump: socket", -ret);
-	for (i = 0; i < rep->dump.nrecs && i < REPORT_PIDS_MAX; i++)
-		rep->pids[rep->npids++] = dumped[i].pid;
-	rep->child = pid;
-	close(gate[1]);
-	waitpid(pid, NULL, 0);
-	close(fd);
-}
-
 NL_TEST(pid_namespace_dump_lists_only_its_processes)
 {
 	struct probe_args a = { .new_pidns = 1 };
 	struct report rep;
 
 	REQUIRE_FAMILY();
-	run_probes(_metadata, self, probe_dump_in_pidns, &a, &rep);
+	/* a.new_pidns: the probe runs as pid 1 of its namespace, the child as 2. */
+	run_probes(_metadata, self, probe_dump_with_child, &a, &rep);
 	TH_LOG("dump in a new pid namespace: %d processes (%u, %u), child is %d",
 	       rep.dump.nrecs, rep.npids > 0 ? rep.pids[0] : 0,
 	       rep.npids > 1 ? rep.pids[1] : 0, rep.child);
