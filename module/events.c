@@ -17,6 +17,7 @@
 
 #include <linux/atomic.h>
 #include <linux/log2.h>
+#include <linux/overflow.h>
 #include <linux/sched.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
@@ -117,8 +118,8 @@ static void send_queued(struct work_struct *work)
 int brkscope_events_init(void)
 {
 	BUILD_BUG_ON(!is_power_of_2(RING_SIZE));
-	/* vmalloc, as the record pool is (records.c says why). */
-	ring = vcalloc(RING_SIZE, sizeof(*ring));
+	/* vzalloc(), as the record pool is (records.c says why). */
+	ring = vzalloc(array_size(RING_SIZE, sizeof(*ring)));
 	return ring ? 0 : -ENOMEM;
 }
 

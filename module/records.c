@@ -14,6 +14,7 @@
 #include <linux/hash.h>
 #include <linux/list.h>
 #include <linux/mm.h>
+#include <linux/overflow.h>
 #include <linux/sched.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
@@ -97,12 +98,13 @@ int brkscope_records_init(unsigned int limit)
 	unsigned int i;
 
 	/*
-	 * vmalloc, not kvcalloc(): whether kvcalloc() falls back to vmalloc
+	 * vzalloc(), not kvcalloc(): whether kvcalloc() falls back to vmalloc
 	 * depends on fragmentation at load time, and only vmalloc areas show
-	 * in /proc/vmallocinfo under our name, where the memory test and an
-	 * administrator can see what the module holds.
+	 * in /proc/vmallocinfo, where the memory test and an administrator see
+	 * what the module holds.  Not vcalloc() either: it records its own
+	 * caller in the kernel, vzalloc() records ours.
 	 */
-	pool = vcalloc(limit, sizeof(*pool));
+	pool = vzalloc(array_size(limit, sizeof(*pool)));
 	if (!pool)
 		return -ENOMEM;
 	pool_size = limit;

@@ -123,10 +123,10 @@ guest_tap() {
 # Its tasks cost more memory too (KASAN doubles kernel stacks): 4 GiB
 # leave room for the 10,000 processes of the dump test under threads-max.
 if [ "$mode" = debug ]; then
-	tmo=${VM_TIMEOUT:-1500} mem=4096
+	tmo=${VM_TIMEOUT:-3000} mem=4096
 	vm=(--image "$debug_kernel_image")
 else
-	tmo=${VM_TIMEOUT:-420} mem=2048
+	tmo=${VM_TIMEOUT:-900} mem=2048
 	vm=()
 fi
 for k in "${kernels[@]}"; do

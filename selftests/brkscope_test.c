@@ -33,6 +33,7 @@
 #include <unistd.h>
 
 #include "kselftest_harness.h"
+#include "files.h"
 
 #define MODULE_NAME	"brkscope"
 #ifndef BRKSCOPE_DIR
@@ -54,6 +55,8 @@
 #define MANY_CHILDREN	1000
 #define RELOAD_CYCLES	20
 #define BRK_STORMERS	4
+
+#include "kids.h"	/* after LINE_MAX_LEN and REPLY_TIMEOUT_MS */
 
 /* Tests spawn and exec helpers; TCG can be 50x slower than native. */
 #define BRK_TEST(name)		TEST_F_TIMEOUT(brkscope, name, 120)
@@ -95,66 +98,15 @@ static char text[TEXT_MAX];
 static struct heap_rec records[RECORDS_MAX];
 static int nrecords;
 static int listing_bad_line;	/* line number of a parse failure */
-static unsigned long page_size;
 
 /* ---- numbers and pages ---- */
-
-static unsigned long page_align(unsigned long addr)
-{
-	return (addr + page_size - 1) & ~(page_size - 1);
-}
 
 static unsigned long page_align_down(unsigned long addr)
 {
 	return addr & ~(page_size - 1);
 }
 
-/* Whole-token number: hex with a 0x prefix, or decimal. */
-static bool parse_ulong(const char *s, bool hex, unsigned long *out)
-{
-	char *end;
-
-	if (hex && strncmp(s, "0x", 2))
-		return false;
-	if (!hex && (*s < '0' || *s > '9'))
-		return false;
-	errno = 0;
-	*out = strtoul(s, &end, hex ? 16 : 10);
-	return !errno && end != s && !*end;
-}
-
 /* ---- files ---- */
-
-/* Read a whole file into buf, NUL-terminated.  Returns length or -errno. */
-static ssize_t read_file(const char *path, char *buf, size_t size)
-{
-	size_t len = 0;
-	ssize_t n;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0)
-		return -errno;
-	for (;;) {
-		if (len == size - 1) {
-			close(fd);
-			return -EFBIG;
-		}
-		n = read(fd, buf + len, size - 1 - len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			n = -errno;
-			close(fd);
-			return n;
-		}
-		if (!n)
-			break;
-		len += n;
-	}
-	close(fd);
-	buf[len] = '\0';
-	return len;
-}
 
 /* One write(2) of exactly len bytes to a fresh open.  Returns 0 or errno. */
 static int write_file(const char *path, const char *buf, size_t len)
@@ -172,39 +124,6 @@ static int write_file(const char *path, const char *buf, size_t len)
 		err = EIO;
 	close(fd);
 	return err;
-}
-
-/* Split a NUL-terminated line on blanks.  Returns the count, max + 1 if more. */
-static int split_blanks(char *line, char *tok[], int max)
-{
-	char *save = NULL;
-	char *t;
-	int n = 0;
-
-	for (t = strtok_r(line, " \t", &save); t; t = strtok_r(NULL, " \t", &save)) {
-		if (n == max)
-			return max + 1;
-		tok[n++] = t;
-	}
-	return n;
-}
-
-/* Take the next line out of *pos (the newline becomes NUL); NULL at end. */
-static char *next_line(char **pos)
-{
-	char *line = *pos;
-	char *nl;
-
-	if (!*line)
-		return NULL;
-	nl = strchr(line, '\n');
-	if (nl) {
-		*nl = '\0';
-		*pos = nl + 1;
-	} else {
-		*pos = line + strlen(line);
-	}
-	return line;
 }
 
 /* ---- key/value files: "key<blanks>value" lines ---- */
@@ -461,14 +380,6 @@ static bool parse_last_change(const char *s, uint64_t *ns)
 	return true;
 }
 
-static uint64_t boottime_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_BOOTTIME, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-}
-
 /* ---- the module ---- */
 
 static int unload_module(void)
@@ -491,13 +402,6 @@ static int load_module(const char *ko)
 
 /* ---- helper processes ---- */
 
-struct kid {
-	int pid;
-	int to;			/* its stdin */
-	int from;		/* its stdout */
-	unsigned long ready_brk; /* sbrk(0) from its last "ready" line */
-};
-
 FIXTURE(brkscope) {
 	struct kid kids[2];
 	int others[OTHERS_MAX];	/* forked copies and grandchildren */
@@ -506,28 +410,6 @@ FIXTURE(brkscope) {
 	int ready[2];		/* ... after writing one byte to ready[1] */
 	bool module_out;	/* unloaded by a test: load it back */
 };
-
-static char exe_dir[PATH_MAX];
-
-static void find_exe_dir(void)
-{
-	ssize_t n = readlink("/proc/self/exe", exe_dir, sizeof(exe_dir) - 1);
-	char *slash;
-
-	exe_dir[n > 0 ? n : 0] = '\0';
-	slash = strrchr(exe_dir, '/');
-	if (slash)
-		*slash = '\0';
-	else
-		strcpy(exe_dir, ".");
-}
-
-static void close_fd(int *fd)
-{
-	if (*fd >= 0)
-		close(*fd);
-	*fd = -1;
-}
 
 static void add_other(struct __test_metadata *_metadata,
 		      FIXTURE_DATA(brkscope) *self, int pid)
@@ -550,144 +432,6 @@ static int reap(FIXTURE_DATA(brkscope) *self, int pid)
 		if (self->kids[i].pid == pid)
 			self->kids[i].pid = 0;
 	return status;
-}
-
-/* Fork and exec a helper with pipes on its stdin and stdout. */
-static struct kid *spawn(struct __test_metadata *_metadata,
-			 FIXTURE_DATA(brkscope) *self, int slot,
-			 const char *prog, const char *arg)
-{
-	struct kid *k = &self->kids[slot];
-	char path[PATH_MAX + 32];
-	int in[2], out[2];
-
-	snprintf(path, sizeof(path), "%s/%s", exe_dir, prog);
-	ASSERT_EQ(0, access(path, X_OK)) TH_LOG("%s: %s", path, strerror(errno));
-	ASSERT_EQ(0, pipe2(in, O_CLOEXEC));
-	ASSERT_EQ(0, pipe2(out, O_CLOEXEC));
-	k->pid = fork();
-	ASSERT_LE(0, k->pid);
-	if (!k->pid) {
-		char *argv[] = { path, (char *)arg, NULL };
-
-		signal(SIGPIPE, SIG_DFL);
-		if (dup2(in[0], STDIN_FILENO) < 0 || dup2(out[1], STDOUT_FILENO) < 0)
-			_exit(126);
-		execv(path, argv);
-		_exit(127);
-	}
-	close(in[0]);
-	close(out[1]);
-	k->to = in[1];
-	k->from = out[0];
-	return k;
-}
-
-/* Read one line (without newline) from a helper, waiting at most a while. */
-static void kid_line(struct __test_metadata *_metadata, struct kid *k,
-		     char *buf, size_t size)
-{
-	struct pollfd pfd = { .fd = k->from, .events = POLLIN };
-	size_t len = 0;
-	ssize_t n;
-	char c;
-
-	for (;;) {
-		ASSERT_EQ(1, poll(&pfd, 1, REPLY_TIMEOUT_MS))
-			TH_LOG("no answer from pid %d", k->pid);
-		n = read(k->from, &c, 1);
-		ASSERT_EQ(1, n) TH_LOG("pid %d closed its stdout", k->pid);
-		if (c == '\n')
-			break;
-		ASSERT_LT(len + 1, size);
-		buf[len++] = c;
-	}
-	buf[len] = '\0';
-}
-
-static void kid_send(struct __test_metadata *_metadata, struct kid *k,
-		     const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-static void kid_send(struct __test_metadata *_metadata, struct kid *k,
-		     const char *fmt, ...)
-{
-	char buf[LINE_MAX_LEN];
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(buf, sizeof(buf) - 1, fmt, ap);
-	va_end(ap);
-	ASSERT_LT(n, (int)sizeof(buf) - 1);
-	buf[n++] = '\n';
-	ASSERT_EQ(n, write(k->to, buf, n)) TH_LOG("pid %d: %s", k->pid,
-						  strerror(errno));
-}
-
-/* Read brk_child's "ready <pid> <sbrk0>" line. */
-static void expect_ready(struct __test_metadata *_metadata, struct kid *k)
-{
-	char line[LINE_MAX_LEN];
-	int pid;
-
-	kid_line(_metadata, k, line, sizeof(line));
-	ASSERT_EQ(2, sscanf(line, "ready %d %lx", &pid, &k->ready_brk))
-		TH_LOG("got '%s'", line);
-	ASSERT_EQ(k->pid, pid);
-}
-
-static struct kid *start_brk_child(struct __test_metadata *_metadata,
-				   FIXTURE_DATA(brkscope) *self, int slot)
-{
-	struct kid *k = spawn(_metadata, self, slot, "brk_child", NULL);
-
-	expect_ready(_metadata, k);
-	return k;
-}
-
-/*
- * "sbrk inc": returns 0 with *old and *cur from an "ok" answer, or the
- * errno of an "err" answer with *cur = sbrk(0).
- */
-static int child_sbrk(struct __test_metadata *_metadata, struct kid *k,
-		      long inc, unsigned long *old, unsigned long *cur)
-{
-	char line[LINE_MAX_LEN];
-	int err;
-
-	kid_send(_metadata, k, "sbrk %ld", inc);
-	kid_line(_metadata, k, line, sizeof(line));
-	if (sscanf(line, "ok %lx %lx", old, cur) == 2)
-		return 0;
-	*old = 0;
-	ASSERT_EQ(2, sscanf(line, "err %d %lx", &err, cur))
-		TH_LOG("sbrk %ld: got '%s'", inc, line);
-	return err;
-}
-
-/* "sbrk inc" that must succeed; returns the new sbrk(0). */
-static unsigned long child_move(struct __test_metadata *_metadata,
-				struct kid *k, long inc, unsigned long *old)
-{
-	unsigned long before, after = 0;
-
-	ASSERT_EQ(0, child_sbrk(_metadata, k, inc, &before, &after))
-		TH_LOG("sbrk %ld in pid %d failed", inc, k->pid);
-	ASSERT_EQ(before + inc, after);
-	if (old)
-		*old = before;
-	return after;
-}
-
-/* A command answered by a bare "ok". */
-static void child_ok(struct __test_metadata *_metadata, struct kid *k,
-		     const char *cmd)
-{
-	char line[LINE_MAX_LEN];
-
-	kid_send(_metadata, k, "%s", cmd);
-	kid_line(_metadata, k, line, sizeof(line));
-	ASSERT_STREQ("ok", line) TH_LOG("'%s'", cmd);
 }
 
 /*
@@ -844,7 +588,7 @@ BRK_TEST(processes_lines_are_self_consistent)
 	int i;
 
 	REQUIRE_BRKSCOPE();
-	k = start_brk_child(_metadata, self, 0);
+	k = start_brk_child(_metadata, &self->kids[0]);
 	child_move(_metadata, k, 2 * page_size + 17, NULL);
 	reload_processes(_metadata);
 	ASSERT_NE(NULL, find_record(k->pid));
@@ -889,7 +633,7 @@ static void start_heap_spy(struct __test_metadata *_metadata,
 			   FIXTURE_DATA(brkscope) *self, unsigned long *before,
 			   unsigned long *after)
 {
-	struct kid *k = spawn(_metadata, self, 0, "heap_spy", "--wait");
+	struct kid *k = spawn(_metadata, &self->kids[0], "heap_spy", "--wait");
 	char line[LINE_MAX_LEN];
 
 	kid_line(_metadata, k, line, sizeof(line));
@@ -967,7 +711,7 @@ BRK_TEST(sub_page_brk_moves_are_not_counted)
 	struct kid *k;
 
 	REQUIRE_BRKSCOPE();
-	k = start_brk_child(_metadata, self, 0);
+	k = start_brk_child(_metadata, &self->kids[0]);
 	/* Grow to the middle of a page, so that +13 and -13 stay inside it. */
 	mid = page_align_down(k->ready_brk) + 3 * page_size + page_size / 2;
 	child_move(_metadata, k, mid - k->ready_brk, &old);
@@ -1000,7 +744,7 @@ BRK_TEST(shrink_counts_unmapped_pages)
 	struct kid *k;
 
 	REQUIRE_BRKSCOPE();
-	k = start_brk_child(_metadata, self, 0);
+	k = start_brk_child(_metadata, &self->kids[0]);
 	n1 = child_move(_metadata, k, 8 * page_size, &o1);
 	n2 = child_move(_metadata, k, -3 * (long)page_size, &o2);
 	get_record(_metadata, k->pid, &r);
@@ -1021,7 +765,7 @@ BRK_TEST(peak_brk_keeps_highest_brk_after_shrink)
 	struct kid *k;
 
 	REQUIRE_BRKSCOPE();
-	k = start_brk_child(_metadata, self, 0);
+	k = start_brk_child(_metadata, &self->kids[0]);
 	high = child_move(_metadata, k, 6 * page_size, NULL);
 	low = child_move(_metadata, k, -4 * (long)page_size, NULL);
 	get_record(_metadata, k->pid, &r);
@@ -1037,7 +781,7 @@ BRK_TEST(failed_growth_counts_failed_grows)
 	struct kid *k;
 
 	REQUIRE_BRKSCOPE();
-	k = start_brk_child(_metadata, self, 0);
+	k = start_brk_child(_metadata, &self->kids[0]);
 	child_ok(_metadata, k, "rlimit_data 0");
 	ASSERT_EQ(ENOMEM, child_sbrk(_metadata, k, page_size, &old, &cur));
 	ASSERT_EQ(k->ready_brk, cur);
@@ -1060,7 +804,7 @@ BRK_TEST(forked_child_gets_own_record_with_inherited_heap)
 	int gpid;
 
 	REQUIRE_BRKSCOPE();
-	k = start_brk_child(_metadata, self, 0);
+	k = start_brk_child(_metadata, &self->kids[0]);
 	parent_brk = child_move(_metadata, k, 2 * page_size, NULL);
 	get_record(_metadata, k->pid, &p1);
 
@@ -1101,7 +845,7 @@ BRK_TEST(exec_starts_new_record)
 	struct kid *k;
 
 	REQUIRE_BRKSCOPE();
-	k = start_brk_child(_metadata, self, 0);
+	k = start_brk_child(_metadata, &self->kids[0]);
 	child_move(_metadata, k, page_size, NULL);
 	child_move(_metadata, k, 2 * page_size, NULL);
 	get_record(_metadata, k->pid, &r);
@@ -1128,7 +872,7 @@ BRK_TEST(exited_process_record_is_freed)
 	int pid, status;
 
 	REQUIRE_BRKSCOPE();
-	k = start_brk_child(_metadata, self, 0);
+	k = start_brk_child(_metadata, &self->kids[0]);
 	pid = k->pid;
 	child_move(_metadata, k, page_size, NULL);
 	get_record(_metadata, pid, &r);
@@ -1154,7 +898,7 @@ BRK_TEST(threads_share_one_record)
 	struct kid *k;
 
 	REQUIRE_BRKSCOPE();
-	k = start_brk_child(_metadata, self, 0);
+	k = start_brk_child(_metadata, &self->kids[0]);
 	kid_send(_metadata, k, "threads %ld %ld", nthreads, iterations);
 	kid_line(_metadata, k, line, sizeof(line));
 	ASSERT_EQ(2, sscanf(line, "ok %lx %lx", &start, &end)) TH_LOG("'%s'", line);
@@ -1285,7 +1029,7 @@ BRK_TEST(pid_file_last_change_is_time_of_growth)
 	struct kid *k;
 
 	REQUIRE_BRKSCOPE();
-	k = start_brk_child(_metadata, self, 0);
+	k = start_brk_child(_metadata, &self->kids[0]);
 	t0 = boottime_ns();
 	child_move(_metadata, k, page_size, NULL);
 	t1 = boottime_ns();

@@ -43,6 +43,7 @@
 #include <unistd.h>
 
 #include "kselftest_harness.h"
+#include "files.h"
 
 #define MODULE_SYSFS	"/sys/module/brkscope"
 #define MAX_RECORDS_PATH MODULE_SYSFS "/parameters/max_records"
@@ -63,6 +64,8 @@
 #define COUNT_OPS_MAX	2000		/* grows tried while monitor -c runs */
 /* the module's clock may be a tick coarser than ours */
 #define CLOCK_SLACK_NS	(50ULL * 1000 * 1000)
+
+#include "kids.h"	/* after LINE_MAX_LEN and REPLY_TIMEOUT_MS */
 
 #define CLIENT_TEST(name)	TEST_F_TIMEOUT(client, name, 180)
 
@@ -115,9 +118,7 @@ static const char flatten_py[] =
 "    doc = json.loads(text, object_pairs_hook=pairs)\n"
 "walk('', doc)\n";
 
-static char exe_dir[PATH_MAX];
 static char client_path[PATH_MAX + 32];
-static unsigned long page_size;
 
 static char client_out[OUT_MAX];	/* the last client's stdout */
 static size_t client_out_len;
@@ -130,79 +131,6 @@ static int nflat;
 static char text[TEXT_MAX];
 
 /* ---- numbers and files ---- */
-
-static unsigned long page_align(unsigned long addr)
-{
-	return (addr + page_size - 1) & ~(page_size - 1);
-}
-
-static uint64_t boottime_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_BOOTTIME, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-}
-
-/* Whole-token number: hex with a 0x prefix, or decimal. */
-static bool parse_ulong(const char *s, bool hex, unsigned long *out)
-{
-	char *end;
-
-	if (hex && strncmp(s, "0x", 2))
-		return false;
-	if (!hex && (*s < '0' || *s > '9'))
-		return false;
-	errno = 0;
-	*out = strtoul(s, &end, hex ? 16 : 10);
-	return !errno && end != s && !*end;
-}
-
-/* Read a whole file into buf, NUL-terminated.  Returns length or -errno. */
-static ssize_t read_file(const char *path, char *buf, size_t size)
-{
-	size_t len = 0;
-	ssize_t n;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0)
-		return -errno;
-	for (;;) {
-		if (len == size - 1) {
-			close(fd);
-			return -EFBIG;
-		}
-		n = read(fd, buf + len, size - 1 - len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			n = -errno;
-			close(fd);
-			return n;
-		}
-		if (!n)
-			break;
-		len += n;
-	}
-	close(fd);
-	buf[len] = '\0';
-	return len;
-}
-
-/* Split a NUL-terminated line on blanks.  Returns the count, max + 1 if more. */
-static int split_blanks(char *line, char *tok[], int max)
-{
-	char *save = NULL;
-	char *t;
-	int n = 0;
-
-	for (t = strtok_r(line, " \t", &save); t; t = strtok_r(NULL, " \t", &save)) {
-		if (n == max)
-			return max + 1;
-		tok[n++] = t;
-	}
-	return n;
-}
 
 /* Field 47 (start_brk) of /proc/PID/stat, counted after the last ')'. */
 static int proc_start_brk(int pid, unsigned long *out)
@@ -265,26 +193,6 @@ static const char *block_size(char *buf, size_t size, uint64_t bytes)
 }
 
 /* ---- running programs ---- */
-
-static void find_exe_dir(void)
-{
-	ssize_t n = readlink("/proc/self/exe", exe_dir, sizeof(exe_dir) - 1);
-	char *slash;
-
-	exe_dir[n > 0 ? n : 0] = '\0';
-	slash = strrchr(exe_dir, '/');
-	if (slash)
-		*slash = '\0';
-	else
-		strcpy(exe_dir, ".");
-}
-
-static void close_fd(int *fd)
-{
-	if (*fd >= 0)
-		close(*fd);
-	*fd = -1;
-}
 
 static const char *python(void)
 {
@@ -591,150 +499,12 @@ static int find_pid(struct __test_metadata *_metadata, int pid, int *count)
 
 /* ---- helper processes ---- */
 
-struct kid {
-	int pid;
-	int to;			/* its stdin */
-	int from;		/* its stdout */
-	unsigned long ready_brk; /* sbrk(0) from its last "ready" line */
-};
-
 FIXTURE(client) {
 	struct kid kids[2];
 	int mon_pid;		/* a monitor running in the background */
 	int mon_fd;		/* its stdout */
 	int mon_err;		/* its stderr (a memfd) */
 };
-
-/* Fork and exec a helper with pipes on its stdin and stdout. */
-static struct kid *spawn(struct __test_metadata *_metadata,
-			 FIXTURE_DATA(client) *self, int slot,
-			 const char *prog, const char *arg)
-{
-	struct kid *k = &self->kids[slot];
-	char path[PATH_MAX + 32];
-	int in[2], out[2];
-
-	snprintf(path, sizeof(path), "%s/%s", exe_dir, prog);
-	ASSERT_EQ(0, access(path, X_OK)) TH_LOG("%s: %s", path, strerror(errno));
-	ASSERT_EQ(0, pipe2(in, O_CLOEXEC));
-	ASSERT_EQ(0, pipe2(out, O_CLOEXEC));
-	k->pid = fork();
-	ASSERT_LE(0, k->pid);
-	if (!k->pid) {
-		char *argv[] = { path, (char *)arg, NULL };
-
-		signal(SIGPIPE, SIG_DFL);
-		if (dup2(in[0], STDIN_FILENO) < 0 || dup2(out[1], STDOUT_FILENO) < 0)
-			_exit(126);
-		execv(path, argv);
-		_exit(127);
-	}
-	close(in[0]);
-	close(out[1]);
-	k->to = in[1];
-	k->from = out[0];
-	return k;
-}
-
-/* Read one line (without newline) from a helper, waiting at most a while. */
-static void kid_line(struct __test_metadata *_metadata, struct kid *k,
-		     char *buf, size_t size)
-{
-	struct pollfd pfd = { .fd = k->from, .events = POLLIN };
-	size_t len = 0;
-	ssize_t n;
-	char c;
-
-	for (;;) {
-		ASSERT_EQ(1, poll(&pfd, 1, REPLY_TIMEOUT_MS))
-			TH_LOG("no answer from pid %d", k->pid);
-		n = read(k->from, &c, 1);
-		ASSERT_EQ(1, n) TH_LOG("pid %d closed its stdout", k->pid);
-		if (c == '\n')
-			break;
-		ASSERT_LT(len + 1, size);
-		buf[len++] = c;
-	}
-	buf[len] = '\0';
-}
-
-static void kid_send(struct __test_metadata *_metadata, struct kid *k,
-		     const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-static void kid_send(struct __test_metadata *_metadata, struct kid *k,
-		     const char *fmt, ...)
-{
-	char buf[LINE_MAX_LEN];
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(buf, sizeof(buf) - 1, fmt, ap);
-	va_end(ap);
-	ASSERT_LT(n, (int)sizeof(buf) - 1);
-	buf[n++] = '\n';
-	ASSERT_EQ(n, write(k->to, buf, n)) TH_LOG("pid %d: %s", k->pid,
-						  strerror(errno));
-}
-
-static struct kid *start_brk_child(struct __test_metadata *_metadata,
-				   FIXTURE_DATA(client) *self, int slot)
-{
-	struct kid *k = spawn(_metadata, self, slot, "brk_child", NULL);
-	char line[LINE_MAX_LEN];
-	int pid;
-
-	kid_line(_metadata, k, line, sizeof(line));
-	ASSERT_EQ(2, sscanf(line, "ready %d %lx", &pid, &k->ready_brk))
-		TH_LOG("got '%s'", line);
-	ASSERT_EQ(k->pid, pid);
-	return k;
-}
-
-/*
- * "sbrk inc": returns 0 with *old and *cur from an "ok" answer, or the
- * errno of an "err" answer with *cur = sbrk(0).
- */
-static int child_sbrk(struct __test_metadata *_metadata, struct kid *k,
-		      long inc, unsigned long *old, unsigned long *cur)
-{
-	char line[LINE_MAX_LEN];
-	int err;
-
-	kid_send(_metadata, k, "sbrk %ld", inc);
-	kid_line(_metadata, k, line, sizeof(line));
-	if (sscanf(line, "ok %lx %lx", old, cur) == 2)
-		return 0;
-	*old = 0;
-	ASSERT_EQ(2, sscanf(line, "err %d %lx", &err, cur))
-		TH_LOG("sbrk %ld: got '%s'", inc, line);
-	return err;
-}
-
-/* "sbrk inc" that must succeed; returns the new sbrk(0). */
-static unsigned long child_move(struct __test_metadata *_metadata,
-				struct kid *k, long inc, unsigned long *old)
-{
-	unsigned long before, after = 0;
-
-	ASSERT_EQ(0, child_sbrk(_metadata, k, inc, &before, &after))
-		TH_LOG("sbrk %ld in pid %d failed", inc, k->pid);
-	ASSERT_EQ(before + inc, after);
-	if (old)
-		*old = before;
-	return after;
-}
-
-/* A command answered by a bare "ok". */
-static void child_ok(struct __test_metadata *_metadata, struct kid *k,
-		     const char *cmd)
-{
-	char line[LINE_MAX_LEN];
-
-	kid_send(_metadata, k, "%s", cmd);
-	kid_line(_metadata, k, line, sizeof(line));
-	ASSERT_STREQ("ok", line) TH_LOG("'%s'", cmd);
-}
 
 /* heap_spy --wait, with what it printed and when it ran. */
 struct spy {
@@ -751,7 +521,7 @@ static void start_heap_spy(struct __test_metadata *_metadata,
 	char line[LINE_MAX_LEN];
 
 	s->t0 = boottime_ns();
-	k = spawn(_metadata, self, slot, "heap_spy", "--wait");
+	k = spawn(_metadata, &self->kids[slot], "heap_spy", "--wait");
 	kid_line(_metadata, k, line, sizeof(line));
 	ASSERT_STREQ("Heap Pointer location:", line);
 	kid_line(_metadata, k, line, sizeof(line));
@@ -908,8 +678,8 @@ static int misordered(struct __test_metadata *_metadata, const char *key)
 static void start_two_heaps(struct __test_metadata *_metadata,
 			    FIXTURE_DATA(client) *self)
 {
-	struct kid *a = start_brk_child(_metadata, self, 0);
-	struct kid *b = start_brk_child(_metadata, self, 1);
+	struct kid *a = start_brk_child(_metadata, &self->kids[0]);
+	struct kid *b = start_brk_child(_metadata, &self->kids[1]);
 	int i;
 
 	for (i = 0; i < 3; i++)
@@ -943,24 +713,6 @@ static int words(const char *line, int start[], int end[], char w[][96],
 		w[n][len] = '\0';
 		n++;
 	}
-}
-
-/* Take the next line out of *pos (the newline becomes NUL); NULL at end. */
-static char *next_line(char **pos)
-{
-	char *line = *pos;
-	char *nl;
-
-	if (!*line)
-		return NULL;
-	nl = strchr(line, '\n');
-	if (nl) {
-		*nl = '\0';
-		*pos = nl + 1;
-	} else {
-		*pos = line + strlen(line);
-	}
-	return line;
 }
 
 /* ---- tests: get ---- */
@@ -1063,7 +815,7 @@ CLIENT_TEST(get_json_two_pids_in_argument_order)
 
 	REQUIRE_BRKSCOPE();
 	start_heap_spy(_metadata, self, 0, &s);
-	k = start_brk_child(_metadata, self, 1);
+	k = start_brk_child(_metadata, &self->kids[1]);
 	cur = child_move(_metadata, k, 3 * page_size + 5, NULL);
 	ASSERT_EQ(0, proc_start_brk(k->pid, &stat_brk));
 	/* The higher pid first: argument order, not pid order. */
@@ -1408,7 +1160,7 @@ CLIENT_TEST(monitor_json_lines_describe_grow_shrink_and_failed_grow)
 	struct kid *k;
 
 	REQUIRE_BRKSCOPE();
-	k = start_brk_child(_metadata, self, 0);
+	k = start_brk_child(_metadata, &self->kids[0]);
 	start_monitor(_metadata, self, NULL);
 	sync_monitor(_metadata, self);
 
@@ -1480,7 +1232,7 @@ CLIENT_TEST(monitor_count_exits_0_after_that_many_events)
 	bool open = true;
 
 	REQUIRE_BRKSCOPE();
-	k = start_brk_child(_metadata, self, 0);
+	k = start_brk_child(_metadata, &self->kids[0]);
 	brks[0] = k->ready_brk;
 	start_monitor(_metadata, self, "3");
 	/* Grow a page at a time until the monitor has had its 3 events. */

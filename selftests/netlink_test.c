@@ -47,6 +47,7 @@
 
 #include "kselftest_harness.h"
 #include "../module/uapi/brkscope.h"
+#include "files.h"
 
 #define MAX_RECORDS_PATH "/sys/module/brkscope/parameters/max_records"
 #define ELF_REPORT_ENV	"NETLINK_TEST_ELF_REPORT"
@@ -68,6 +69,8 @@
 
 #define MANY_CHILDREN	10000
 
+#include "kids.h"	/* after LINE_MAX_LEN and REPLY_TIMEOUT_MS */
+
 /* Tests spawn and exec helpers; TCG can be 50x slower than native. */
 #define NL_TEST(name)		TEST_F_TIMEOUT(netlink, name, 120)
 #define NL_SLOW_TEST(name)	TEST_F_TIMEOUT(netlink, name, 900)
@@ -79,21 +82,6 @@
 		SKIP(return, "generic netlink family " BRKSCOPE_GENL_NAME \
 		     " not found: module not loaded");			\
 } while (0)
-
-static unsigned long page_size;
-
-static unsigned long page_align(unsigned long addr)
-{
-	return (addr + page_size - 1) & ~(page_size - 1);
-}
-
-static uint64_t boottime_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_BOOTTIME, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-}
 
 static double secs_since(uint64_t t0)
 {
@@ -110,37 +98,6 @@ static const char *errname(int err)
 /* ---- files ---- */
 
 static char text[TEXT_MAX];
-
-/* Read a whole file into buf, NUL-terminated.  Returns length or -errno. */
-static ssize_t read_file(const char *path, char *buf, size_t size)
-{
-	size_t len = 0;
-	ssize_t n;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0)
-		return -errno;
-	for (;;) {
-		if (len == size - 1) {
-			close(fd);
-			return -EFBIG;
-		}
-		n = read(fd, buf + len, size - 1 - len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			n = -errno;
-			close(fd);
-			return n;
-		}
-		if (!n)
-			break;
-		len += n;
-	}
-	close(fd);
-	buf[len] = '\0';
-	return len;
-}
 
 /* A file holding one decimal number, or -errno. */
 static long read_number(const char *path)
@@ -808,13 +765,6 @@ static const char *event_source_name(int source)
 
 /* ---- the fixture ---- */
 
-struct kid {
-	int pid;
-	int to;			/* its stdin */
-	int from;		/* its stdout */
-	unsigned long ready_brk; /* sbrk(0) from its last "ready" line */
-};
-
 FIXTURE(netlink) {
 	int sock;		/* requests */
 	int sock2;		/* a second socket (dumps, events) */
@@ -830,27 +780,6 @@ FIXTURE(netlink) {
 static int many[MANY_CHILDREN];
 static int nmany;
 static char children_list[CHILDREN_MAX];
-static char exe_dir[PATH_MAX];
-
-static void find_exe_dir(void)
-{
-	ssize_t n = readlink("/proc/self/exe", exe_dir, sizeof(exe_dir) - 1);
-	char *slash;
-
-	exe_dir[n > 0 ? n : 0] = '\0';
-	slash = strrchr(exe_dir, '/');
-	if (slash)
-		*slash = '\0';
-	else
-		strcpy(exe_dir, ".");
-}
-
-static void close_fd(int *fd)
-{
-	if (*fd >= 0)
-		close(*fd);
-	*fd = -1;
-}
 
 static void add_other(struct __test_metadata *_metadata,
 		      FIXTURE_DATA(netlink) *self, int pid)
@@ -982,118 +911,12 @@ static void get_fails(struct __test_metadata *_metadata,
 
 /* ---- helper processes ---- */
 
-/* Fork and exec a helper with pipes on its stdin and stdout. */
-static struct kid *spawn(struct __test_metadata *_metadata,
-			 FIXTURE_DATA(netlink) *self, int slot,
-			 const char *prog, const char *arg)
-{
-	struct kid *k = &self->kids[slot];
-	char path[PATH_MAX + 32];
-	int in[2], out[2];
-
-	snprintf(path, sizeof(path), "%s/%s", exe_dir, prog);
-	ASSERT_EQ(0, access(path, X_OK)) TH_LOG("%s: %s", path, strerror(errno));
-	ASSERT_EQ(0, pipe2(in, O_CLOEXEC));
-	ASSERT_EQ(0, pipe2(out, O_CLOEXEC));
-	k->pid = fork();
-	ASSERT_LE(0, k->pid);
-	if (!k->pid) {
-		char *argv[] = { path, (char *)arg, NULL };
-
-		signal(SIGPIPE, SIG_DFL);
-		if (dup2(in[0], STDIN_FILENO) < 0 || dup2(out[1], STDOUT_FILENO) < 0)
-			_exit(126);
-		execv(path, argv);
-		_exit(127);
-	}
-	close(in[0]);
-	close(out[1]);
-	k->to = in[1];
-	k->from = out[0];
-	return k;
-}
-
-/* Read one line (without newline) from a helper, waiting at most a while. */
-static void kid_line(struct __test_metadata *_metadata, struct kid *k,
-		     char *buf, size_t size)
-{
-	struct pollfd pfd = { .fd = k->from, .events = POLLIN };
-	size_t len = 0;
-	ssize_t n;
-	char c;
-
-	for (;;) {
-		ASSERT_EQ(1, poll(&pfd, 1, REPLY_TIMEOUT_MS))
-			TH_LOG("no answer from pid %d", k->pid);
-		n = read(k->from, &c, 1);
-		ASSERT_EQ(1, n) TH_LOG("pid %d closed its stdout", k->pid);
-		if (c == '\n')
-			break;
-		ASSERT_LT(len + 1, size);
-		buf[len++] = c;
-	}
-	buf[len] = '\0';
-}
-
-static void kid_send(struct __test_metadata *_metadata, struct kid *k,
-		     const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-static void kid_send(struct __test_metadata *_metadata, struct kid *k,
-		     const char *fmt, ...)
-{
-	char buf[LINE_MAX_LEN];
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(buf, sizeof(buf) - 1, fmt, ap);
-	va_end(ap);
-	ASSERT_LT(n, (int)sizeof(buf) - 1);
-	buf[n++] = '\n';
-	ASSERT_EQ(n, write(k->to, buf, n)) TH_LOG("pid %d: %s", k->pid,
-						  strerror(errno));
-}
-
-static struct kid *start_brk_child(struct __test_metadata *_metadata,
-				   FIXTURE_DATA(netlink) *self, int slot)
-{
-	struct kid *k = spawn(_metadata, self, slot, "brk_child", NULL);
-	char line[LINE_MAX_LEN];
-	int pid;
-
-	kid_line(_metadata, k, line, sizeof(line));
-	ASSERT_EQ(2, sscanf(line, "ready %d %lx", &pid, &k->ready_brk))
-		TH_LOG("got '%s'", line);
-	ASSERT_EQ(k->pid, pid);
-	return k;
-}
-
-/*
- * "sbrk inc": returns 0 with *old and *cur from an "ok" answer, or the
- * errno of an "err" answer with *cur = sbrk(0).
- */
-static int child_sbrk(struct __test_metadata *_metadata, struct kid *k,
-		      long inc, unsigned long *old, unsigned long *cur)
-{
-	char line[LINE_MAX_LEN];
-	int err;
-
-	kid_send(_metadata, k, "sbrk %ld", inc);
-	kid_line(_metadata, k, line, sizeof(line));
-	if (sscanf(line, "ok %lx %lx", old, cur) == 2)
-		return 0;
-	*old = 0;
-	ASSERT_EQ(2, sscanf(line, "err %d %lx", &err, cur))
-		TH_LOG("sbrk %ld: got '%s'", inc, line);
-	return err;
-}
-
 /* heap_spy's Before/After, from its three output lines. */
 static void start_heap_spy(struct __test_metadata *_metadata,
 			   FIXTURE_DATA(netlink) *self, unsigned long *before,
 			   unsigned long *after)
 {
-	struct kid *k = spawn(_metadata, self, 0, "heap_spy", "--wait");
+	struct kid *k = spawn(_metadata, &self->kids[0], "heap_spy", "--wait");
 	char line[LINE_MAX_LEN];
 
 	kid_line(_metadata, k, line, sizeof(line));
@@ -1943,7 +1766,7 @@ NL_TEST(events_follow_brk_child_operations_in_order)
 
 	REQUIRE_FAMILY();
 	ASSERT_NE(0, self->events_group) TH_LOG("no \"%s\" group", BRKSCOPE_MCGRP_EVENTS);
-	k = start_brk_child(_metadata, self, 0);
+	k = start_brk_child(_metadata, &self->kids[0]);
 	self->sock2 = events_open(self->events_group);
 	ASSERT_LE(0, self->sock2) TH_LOG("subscribe: %s", strerror(-self->sock2));
 	nevents = 0;
@@ -3026,14 +2849,42 @@ NL_TEST(unprivileged_get_of_own_pid_succeeds)
 }
 
 /*
+ * Fork a child that waits until *gate_w is closed.  Returns its pid, or -1
+ * with a setup error reported if the pipe or the fork failed.
+ */
+static int fork_gated_child(struct report *rep, int *gate_w)
+{
+	int pid, gate[2];
+	char c;
+
+	if (pipe(gate)) {
+		report_setup_error(rep, "pipe", errno);
+		return -1;
+	}
+	pid = fork();
+	if (pid < 0) {
+		report_setup_error(rep, "fork", errno);
+		return -1;
+	}
+	if (!pid) {
+		close(gate[1]);
+		while (read(gate[0], &c, 1) < 0 && errno == EINTR)
+			;
+		_exit(0);
+	}
+	close(gate[0]);
+	*gate_w = gate[1];
+	return pid;
+}
+
+/*
  * As nobody: fork a second nobody process (dumpable or not, as the fork
  * inherits it) and GET it.
  */
 static void probe_get_sibling_as_nobody(struct report *rep, const struct probe_args *a)
 {
 	struct family_info f;
-	int fd, pid, gate[2];
-	char c;
+	int fd, pid, gate;
 
 	if (drop_to_nobody(rep))
 		return;
@@ -3045,25 +2896,12 @@ static void probe_get_sibling_as_nobody(struct report *rep, const struct probe_a
 	fd = probe_socket(rep, &f);
 	if (fd < 0)
 		return;
-	if (pipe(gate)) {
-		report_setup_error(rep, "pipe", errno);
+	pid = fork_gated_child(rep, &gate);
+	if (pid < 0)
 		return;
-	}
-	pid = fork();
-	if (pid < 0) {
-		report_setup_error(rep, "fork", errno);
-		return;
-	}
-	if (!pid) {
-		close(gate[1]);
-		while (read(gate[0], &c, 1) < 0 && errno == EINTR)
-			;
-		_exit(0);
-	}
-	close(gate[0]);
 	probe_get(rep, 0, fd, f.id, pid);
 	rep->child = pid;
-	close(gate[1]);
+	close(gate);
 	waitpid(pid, NULL, 0);
 	close(fd);
 }
@@ -3213,36 +3051,22 @@ NL_TEST(pid_namespace_get_of_pid_1_answers_pid_1)
 static void probe_dump_with_child(struct report *rep, const struct probe_args *a)
 {
 	struct family_info f;
-	int fd, pid, gate[2], i, ret;
-	char c;
+	int fd, pid, gate, i, ret;
 
 	(void)a;
 	fd = probe_socket(rep, &f);
 	if (fd < 0)
 		return;
-	if (pipe(gate)) {
-		report_setup_error(rep, "pipe", errno);
+	pid = fork_gated_child(rep, &gate);
+	if (pid < 0)
 		return;
-	}
-	pid = fork();
-	if (pid < 0) {
-		report_setup_error(rep, "fork", errno);
-		return;
-	}
-	if (!pid) {
-		close(gate[1]);
-		while (read(gate[0], &c, 1) < 0 && errno == EINTR)
-			;
-		_exit(0);
-	}
-	close(gate[0]);
 	ret = dump_all(fd, f.id, DUMP_BUF_SIZE, NULL, NULL, &rep->dump);
 	if (ret)
 		report_setup_error(rep, "dump: socket", -ret);
 	for (i = 0; i < rep->dump.nrecs && i < REPORT_PIDS_MAX; i++)
 		rep->pids[rep->npids++] = dumped[i].pid;
 	rep->child = pid;
-	close(gate[1]);
+	close(gate);
 	waitpid(pid, NULL, 0);
 	close(fd);
 }

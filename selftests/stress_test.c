@@ -15,6 +15,8 @@
  *                         default parameters
  *   BRKSCOPE_STORM_PROCS  processes the fork/exec/exit storm starts
  *                         (default 100000)
+ *   BRKSCOPE_RELOAD_CYCLES unload/load cycles of the reload race (default
+ *                         100)
  *
  * Helper: grow_once (static, no libc), found next to this binary.
  */
@@ -45,6 +47,7 @@
 
 #include "kselftest_harness.h"
 #include "../module/uapi/brkscope.h"
+#include "files.h"
 
 #define MODULE_NAME	"brkscope"
 #define BRKSCOPE_DIR	"/sys/kernel/debug/brkscope"
@@ -58,7 +61,8 @@
 #define STORM_PROCS_DEFAULT 100000
 #define STORM_PARALLEL	4		/* grow_once processes in flight */
 
-#define RELOAD_CYCLES	100
+#define RELOAD_CYCLES_ENV "BRKSCOPE_RELOAD_CYCLES"
+#define RELOAD_CYCLES_DEFAULT 100
 #define RELOAD_STORMERS	4
 #define RACE_THREADS	16
 #define RACE_ROUNDS	200
@@ -101,8 +105,6 @@
 #define LOAD(p)		__atomic_load_n((p), __ATOMIC_SEQ_CST)
 #define STORE(p, v)	__atomic_store_n((p), (v), __ATOMIC_SEQ_CST)
 
-static unsigned long page_size;
-
 /* ---- time, files, numbers ---- */
 
 static uint64_t now_ns(void)
@@ -136,11 +138,6 @@ static unsigned long cur_brk(void)
 	return syscall(SYS_brk, 0);
 }
 
-static unsigned long page_align(unsigned long addr)
-{
-	return (addr + page_size - 1) & ~(page_size - 1);
-}
-
 /* Shared with forked helpers; never unmapped, the test process exits. */
 static void *shared_alloc(size_t size)
 {
@@ -152,37 +149,6 @@ static void *shared_alloc(size_t size)
 
 static char text[TEXT_MAX];
 static char listing[LISTING_MAX];
-
-/* Read a whole file into buf, NUL-terminated.  Returns length or -errno. */
-static ssize_t read_file(const char *path, char *buf, size_t size)
-{
-	size_t len = 0;
-	ssize_t n;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0)
-		return -errno;
-	for (;;) {
-		if (len == size - 1) {
-			close(fd);
-			return -EFBIG;
-		}
-		n = read(fd, buf + len, size - 1 - len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			n = -errno;
-			close(fd);
-			return n;
-		}
-		if (!n)
-			break;
-		len += n;
-	}
-	close(fd);
-	buf[len] = '\0';
-	return len;
-}
 
 /* One figure of debugfs's stats file ("key   value" lines), or -errno. */
 static long long stat_value(const char *key)
@@ -257,17 +223,23 @@ static int helper_path(char *buf, size_t size)
 }
 
 /* BRKSCOPE_STORM_PROCS, or the default; 0 if it is not a positive number. */
-static long storm_procs(void)
+/* A positive count from the environment, its default if unset, else 0. */
+static long env_count(const char *name, long dflt)
 {
-	const char *s = getenv(STORM_PROCS_ENV);
+	const char *s = getenv(name);
 	char *end;
 	long n;
 
 	if (!s)
-		return STORM_PROCS_DEFAULT;
+		return dflt;
 	errno = 0;
 	n = strtol(s, &end, 10);
-	return errno || end == s || *end || n <= 0 ? 0 : n;
+	return errno || end == s || *end || n <= 0 || n > INT_MAX ? 0 : n;
+}
+
+static long storm_procs(void)
+{
+	return env_count(STORM_PROCS_ENV, STORM_PROCS_DEFAULT);
 }
 
 /* ---- the module ---- */
@@ -943,11 +915,13 @@ STRESS_SLOW_TEST(module_reloads_race_brk_storm_events_and_dumps)
 	struct reload_shared *sh;
 	struct family f;
 	struct proc p;
-	long busy = 0;
+	long busy = 0, cycles = env_count(RELOAD_CYCLES_ENV, RELOAD_CYCLES_DEFAULT);
 	uint64_t t0;
 	int i, cycle, pid, err;
 
 	REQUIRE_KO();
+	ASSERT_LT(0, cycles) TH_LOG("%s=\"%s\" is not a positive number",
+				    RELOAD_CYCLES_ENV, getenv(RELOAD_CYCLES_ENV));
 	sh = shared_alloc(sizeof(*sh));
 	ASSERT_NE(NULL, sh);
 
@@ -971,7 +945,7 @@ STRESS_SLOW_TEST(module_reloads_race_brk_storm_events_and_dumps)
 
 	t0 = now_ns();
 	unload_ns = load_ns = 0;
-	for (cycle = 0; cycle < RELOAD_CYCLES; cycle++) {
+	for (cycle = 0; cycle < cycles; cycle++) {
 		reload(_metadata, self, "", &busy);
 		/* Every load: the subscriber joined again and hears the storm. */
 		ASSERT_TRUE(wait_flag(&sh->sub_family, self->family,
@@ -980,8 +954,8 @@ STRESS_SLOW_TEST(module_reloads_race_brk_storm_events_and_dumps)
 			       cycle, self->family, sh->sub_what,
 			       strerror(sh->sub_err));
 	}
-	TH_LOG("figure: %d unload/load cycles under a brk storm, a subscriber and dumps, in %.1f s (unloading %.1f s, loading %.1f s); %ld unloads retried (a dump held the module)",
-	       RELOAD_CYCLES, secs_since(t0), unload_ns / 1e9, load_ns / 1e9,
+	TH_LOG("figure: %ld unload/load cycles under a brk storm, a subscriber and dumps, in %.1f s (unloading %.1f s, loading %.1f s); %ld unloads retried (a dump held the module)",
+	       cycles, secs_since(t0), unload_ns / 1e9, load_ns / 1e9,
 	       busy);
 
 	STORE(&sh->stop, 1);
@@ -996,7 +970,7 @@ STRESS_SLOW_TEST(module_reloads_race_brk_storm_events_and_dumps)
 					 strerror(sh->sub_err));
 	EXPECT_EQ(0, sh->sub_malformed) TH_LOG("%s", sh->sub_what);
 	EXPECT_EQ(0, sh->sub_disorder) TH_LOG("%s", sh->sub_what);
-	EXPECT_EQ(RELOAD_CYCLES + 1, sh->sub_loads);
+	EXPECT_EQ(cycles + 1, sh->sub_loads);
 
 	TH_LOG("dumps: %ld complete, %ld found no family, %ld found the module going",
 	       sh->dumps_done, sh->dumps_absent, sh->dumps_going);
@@ -1131,7 +1105,7 @@ static long long module_vmalloc(int *areas)
  * any of the storm's processes (a missed or wrong exit_mmap) would show.
  *
  * The module's memory is the same too.  It allocates at load time and none
- * per process, and vmallocs what it keeps (module/records.c says why), so
+ * per process, and vzallocs what it keeps (module/records.c says why), so
  * /proc/vmallocinfo's areas attributed to it must be the same in number
  * and bytes.  That can fail as well: a vmalloc the module does during the
  * storm and keeps adds an area, one it frees removes one.  kmalloc'ed
