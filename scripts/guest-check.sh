@@ -100,7 +100,7 @@ suite() {
 
 # The stress tests' sizes: 100 reloads (1 to 2 s each under TCG) and a
 # fork/exec storm of 10,000 processes, on every kernel.  A storm process
-# costs 2 to 5 ms on Debian's kernels and 26 ms on the debug kernel, where
+# costs 2 to 5 ms on Debian's kernels and 28 ms on the debug kernel, where
 # the default 100,000 would take 45 minutes of CI: run that by hand
 # (Documentation/testing.rst).
 export BRKSCOPE_RELOAD_CYCLES=${BRKSCOPE_RELOAD_CYCLES:-100}
