@@ -118,50 +118,82 @@ guest_tap() {
 	done <"$2"
 }
 
-# The debug kernel boots our own image, and is far slower (see
-# Documentation/testing.rst for the times).
-# Its tasks cost more memory too (KASAN doubles kernel stacks): 4 GiB
-# leave room for the 10,000 processes of the dump test under threads-max.
-if [ "$mode" = debug ]; then
-	tmo=${VM_TIMEOUT:-3000} mem=4096
-	vm=(--image "$debug_kernel_image")
-else
-	tmo=${VM_TIMEOUT:-900} mem=2048
-	vm=()
-fi
+# The guests, one per test kernel; make check-debug runs two on the debug
+# kernel: the whole suite, and beside it stress_test with a fork/exec storm
+# of 100,000 processes, enough to wrap pid numbers around (some 35 minutes:
+# a storm process costs about 21 ms there; Documentation/testing.rst).
+# Each guest runs on one host thread (vm-run.sh), so two at a time keep
+# the host's two cores busy; results are reported in the jobs' order.
+# The debug kernel's tasks cost more memory (KASAN doubles kernel stacks):
+# 4 GiB leave room for the 10,000 processes of the dump test.
+labels=() slugs=() vmargs=() genv=() gargs=() tmos=()
+# job LABEL SLUG TIMEOUT "VM-ARGS" "GUEST-ENV" "GUEST-ARGS"
+job() {
+	labels+=("$1") slugs+=("$2") tmos+=("$3") vmargs+=("$4") genv+=("$5") gargs+=("$6")
+}
 for k in "${kernels[@]}"; do
 	ko=$build/kmod/$k/module/brkscope.ko
-	out=$build/vm/check-$k
 	if [ ! -f "$ko" ]; then
 		tap "$k: guest tests (no module was built)" fail
 		continue
 	fi
-	[ "$mode" = debug ] || vm=(--kernel "$k")
-	VM_TIMEOUT=$tmo bash scripts/vm-run.sh "${vm[@]}" --mem "$mem" --out "$out" -- \
-		sh scripts/guest-check.sh "$ko" "$build/selftests" $mode >"$log/vm-$k.log" 2>&1
-	rc=$?
-	if [ -f "$out/output" ]; then
-		guest_tap "$k" "$out/output"
-	fi
-	case $rc in
-	124)	tap "$k: guest finished within $tmo s" fail "$log/vm-$k.log" ;;
-	125)	tap "$k: guest ran the tests" fail "$out/console.log" ;;
-	esac
-	if bash scripts/splat-scan.sh "$out/dmesg" "$out/console.log" >"$log/splat-$k.log" 2>&1; then
-		tap "$k: no kernel splat in the guest's log" ok
+	if [ "$mode" = debug ]; then
+		job "$k" "$k" "${VM_TIMEOUT:-3000}" "--image $debug_kernel_image --mem 4096" \
+			"" "$ko $build/selftests debug"
+		job "$k storm" "$k-storm" "${VM_TIMEOUT:-4800}" "--image $debug_kernel_image --mem 4096" \
+			"BRKSCOPE_STORM_PROCS=100000 BRKSCOPE_RELOAD_CYCLES=10" \
+			"$ko $build/selftests debug stress_test"
 	else
-		tap "$k: no kernel splat in the guest's log" fail "$log/splat-$k.log"
+		job "$k" "$k" "${VM_TIMEOUT:-900}" "--kernel $k --mem 2048" "" "$ko $build/selftests"
+	fi
+done
+njobs=${#labels[@]}
+pids=()
+
+# start_job I: boot job I's guest in the background.  The paths in its
+# arguments have no spaces (vm-run.sh refuses them), so they split on blanks.
+start_job() {
+	# shellcheck disable=SC2086
+	VM_TIMEOUT=${tmos[$1]} bash scripts/vm-run.sh ${vmargs[$1]} \
+		--out "$build/vm/check-${slugs[$1]}" -- env ${genv[$1]} \
+		sh scripts/guest-check.sh ${gargs[$1]} >"$log/vm-${slugs[$1]}.log" 2>&1 &
+	pids[$1]=$!
+}
+
+# report_job I RC: job I's TAP lines, how its guest ended, and its splats.
+report_job() {
+	local name=${labels[$1]} out=$build/vm/check-${slugs[$1]}
+	[ ! -f "$out/output" ] || guest_tap "$name" "$out/output"
+	case $2 in
+	124)	tap "$name: guest finished within ${tmos[$1]} s" fail "$log/vm-${slugs[$1]}.log" ;;
+	125)	tap "$name: guest ran the tests" fail "$out/console.log" ;;
+	esac
+	if bash scripts/splat-scan.sh "$out/dmesg" "$out/console.log" \
+		>"$log/splat-${slugs[$1]}.log" 2>&1; then
+		tap "$name: no kernel splat in the guest's log" ok
+	else
+		tap "$name: no kernel splat in the guest's log" fail "$log/splat-${slugs[$1]}.log"
 		splats=$((splats + 1))
 	fi
+}
+
+for ((i = 0; i < njobs && i < 2; i++)); do
+	start_job $i
+done
+for ((i = 0; i < njobs; i++)); do
+	wait "${pids[i]}"
+	rc=$?
+	((i + 2 >= njobs)) || start_job $((i + 2))
+	report_job $i $rc
 done
 
-# The figures the tests report (TH_LOG "figure: ..."), per kernel, so the
+# The figures the tests report (TH_LOG "figure: ..."), per guest, so the
 # closing lines say how much was tried, not only that it passed.
-for k in "${kernels[@]}"; do
-	grep -h 'figure: ' "$build/vm/check-$k/output" 2>/dev/null |
-		sed "s/.*figure: /# figure: $k: /"
+for ((i = 0; i < njobs; i++)); do
+	grep -h 'figure: ' "$build/vm/check-${slugs[i]}/output" 2>/dev/null |
+		sed "s/.*figure: /# figure: ${labels[i]}: /"
 done
-echo "# figure: kernels with a splat in their log: $splats of ${#kernels[@]}"
+echo "# figure: guests with a splat in their log: $splats of $njobs"
 
 echo "1..$n"
 echo "$passed passed, $failed failed, $skipped skipped"
