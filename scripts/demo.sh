@@ -4,7 +4,6 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 cd "$top"
-require_guest_visible
 
 bash scripts/setup.sh
 kver=$(newest_kernel '6.1.*-amd64')

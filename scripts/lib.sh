@@ -5,17 +5,6 @@
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build=$top/build
 
-# The guests see the host's root, but mount their own /tmp and /run: a
-# project under those would be invisible to them.
-require_guest_visible() {
-	case $top/ in
-	/tmp/* | /run/*)
-		echo "brkscope: $top is under /tmp or /run, which the test VMs hide;" \
-			"clone the project elsewhere (for example under /root or /work)" >&2
-		exit 1 ;;
-	esac
-}
-
 # newest_kernel GLOB: the newest installed kernel matching GLOB, or nothing.
 newest_kernel() {
 	local k

@@ -2,6 +2,8 @@
 # Run a command as root inside a throw-away QEMU guest booting a Debian
 # kernel, with the host's root filesystem shared read-only, so the module
 # can be loaded and tested on kernels the host itself cannot load it into.
+# The project's directory is shared on its own as well, as the guest mounts
+# a tmpfs of its own on /tmp and /run that would hide a clone there.
 #
 #   scripts/vm-run.sh [--kernel VER | --image PATH] [--out DIR] [--timeout SECS] [--mem MB] -- CMD [ARGS...]
 #
@@ -62,12 +64,14 @@ fi
 [ -r "$kernel" ] || die "no $kernel"
 
 out=$(realpath -m "${out:-$root/build/vm/$ver}")
-# The guest mounts tmpfs on these, which would hide the results share; the
+# The guest mounts its own filesystems on these, over the shares; the
 # kernel command line is split at spaces and QEMU's options at commas.
-case $out in
-/tmp | /tmp/* | /run/* | /proc/* | /sys/* | /dev/*) die "--out $out: the guest hides this path" ;;
-*[[:space:],]*) die "--out '$out': no spaces or commas allowed" ;;
-esac
+for d in "$out" "$root"; do
+	case $d in
+	/proc | /proc/* | /sys | /sys/* | /dev | /dev/*) die "$d: the guest hides this path" ;;
+	*[[:space:],]*) die "'$d': no spaces or commas allowed" ;;
+	esac
+done
 mkdir -p "$out"
 # Empty DIR, but only one made by us: --out could point at anything.
 mark=$out/.brkscope-vm
@@ -119,8 +123,9 @@ rc=0
 # shellcheck disable=SC2046,SC2086
 timeout -k 10 "$tmo" qemu-system-x86_64 "${accel[@]}" -m "$mem" -smp 2 \
 	-nographic -no-reboot -net none -kernel "$kernel" -initrd "$initrd" \
-	-append "console=ttyS0 panic=-1 loglevel=5 vmrun.out=$out" \
-	$(share hostroot / ,readonly=on) $(share brkscope_out "$out" "") \
+	-append "console=ttyS0 panic=-1 loglevel=5 vmrun.root=$root vmrun.out=$out" \
+	$(share hostroot / ,readonly=on) $(share brkscope_root "$root" ,readonly=on) \
+	$(share brkscope_out "$out" "") \
 	${QEMU_EXTRA:-} </dev/null >"$out/console.log" 2>&1 || rc=$?
 secs=$((SECONDS - start))
 
