@@ -6,7 +6,7 @@
  * Every expected address or size comes from a helper's own sbrk(0) reports
  * or from /proc/PID/stat; none is a constant.  This process must not move
  * its own break while it measures, so it reads files with open/read into
- * static buffers and never calls malloc-backed stdio.
+ * static or stack buffers and never calls malloc-backed stdio.
  *
  * Helpers: heap_spy and brk_child, found next to this binary.  Tests that
  * load and unload the module need BRKSCOPE_KO (path of brkscope.ko).
@@ -56,7 +56,7 @@
 #define RELOAD_CYCLES	20
 #define BRK_STORMERS	4
 
-#include "kids.h"	/* after LINE_MAX_LEN and REPLY_TIMEOUT_MS */
+#include "kids.h"	/* after LINE_MAX_LEN, REPLY_TIMEOUT_MS and OTHERS_MAX */
 
 /* Tests spawn and exec helpers; TCG can be 50x slower than native. */
 #define BRK_TEST(name)		TEST_F_TIMEOUT(brkscope, name, 120)
@@ -168,28 +168,6 @@ static long stat_counter(const char *key)
 	    kv_ulong(text, key, false, &val))
 		return -1;
 	return val;
-}
-
-/* ---- /proc/PID/stat ---- */
-
-/* Field 47 (start_brk), counted after the last ')' of the comm. */
-static int proc_start_brk(int pid, unsigned long *out)
-{
-	char path[64], *p, *tok[48];
-	ssize_t n;
-
-	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
-	n = read_file(path, text, sizeof(text));
-	if (n < 0)
-		return n;
-	p = strrchr(text, ')');
-	if (!p)
-		return -EPROTO;
-	/* tok[0] is field 3 (state) */
-	if (split_blanks(p + 1, tok, 48) < 45)
-		return -EPROTO;
-	tok[44][strcspn(tok[44], "\n")] = '\0';
-	return parse_ulong(tok[44], false, out) ? 0 : -EPROTO;
 }
 
 /* ---- the processes listing ---- */
@@ -404,35 +382,11 @@ static int load_module(const char *ko)
 
 FIXTURE(brkscope) {
 	struct kid kids[2];
-	int others[OTHERS_MAX];	/* forked copies and grandchildren */
-	int nothers;
+	struct others others;	/* forked copies and grandchildren */
 	int gate[2];		/* forked copies block reading gate[0] */
 	int ready[2];		/* ... after writing one byte to ready[1] */
 	bool module_out;	/* unloaded by a test: load it back */
 };
-
-static void add_other(struct __test_metadata *_metadata,
-		      FIXTURE_DATA(brkscope) *self, int pid)
-{
-	ASSERT_LT(self->nothers, OTHERS_MAX);
-	self->others[self->nothers++] = pid;
-}
-
-/* Wait for pid (a child of ours) and forget it.  Returns its wait status. */
-static int reap(FIXTURE_DATA(brkscope) *self, int pid)
-{
-	int status = -1, i;
-
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	for (i = 0; i < self->nothers; i++)
-		if (self->others[i] == pid)
-			self->others[i] = 0;
-	for (i = 0; i < 2; i++)
-		if (self->kids[i].pid == pid)
-			self->kids[i].pid = 0;
-	return status;
-}
 
 /*
  * Fork a copy of this process (no exec): it moves its break by inc (when
@@ -459,7 +413,7 @@ static int fork_waiter(struct __test_metadata *_metadata,
 			;
 		_exit(0);
 	}
-	add_other(_metadata, self, pid);
+	add_other(_metadata, &self->others, pid);
 	return pid;
 }
 
@@ -494,10 +448,10 @@ static int release_waiters(FIXTURE_DATA(brkscope) *self)
 	int i, bad = 0, status;
 
 	close_fd(&self->gate[1]);
-	for (i = 0; i < self->nothers; i++) {
-		if (self->others[i] <= 0)
+	for (i = 0; i < self->others.n; i++) {
+		if (self->others.pid[i] <= 0)
 			continue;
-		status = reap(self, self->others[i]);
+		status = reap(&self->others, self->kids, self->others.pid[i]);
 		bad += !WIFEXITED(status) || WEXITSTATUS(status);
 	}
 	return bad;
@@ -551,9 +505,9 @@ FIXTURE_TEARDOWN(brkscope)
 		close_fd(&self->kids[i].to);
 		close_fd(&self->kids[i].from);
 	}
-	for (i = 0; i < self->nothers; i++)
-		if (self->others[i] > 0)
-			kill(self->others[i], SIGKILL);
+	for (i = 0; i < self->others.n; i++)
+		if (self->others.pid[i] > 0)
+			kill(self->others.pid[i], SIGKILL);
 	close_fd(&self->gate[0]);
 	close_fd(&self->gate[1]);
 	close_fd(&self->ready[0]);
@@ -628,23 +582,6 @@ BRK_TEST(stats_lists_documented_counters)
 	EXPECT_LE(in_use, limit);
 }
 
-/* heap_spy's Before/After, from its three output lines. */
-static void start_heap_spy(struct __test_metadata *_metadata,
-			   FIXTURE_DATA(brkscope) *self, unsigned long *before,
-			   unsigned long *after)
-{
-	struct kid *k = spawn(_metadata, &self->kids[0], "heap_spy", "--wait");
-	char line[LINE_MAX_LEN];
-
-	kid_line(_metadata, k, line, sizeof(line));
-	ASSERT_STREQ("Heap Pointer location:", line);
-	kid_line(_metadata, k, line, sizeof(line));
-	ASSERT_EQ(1, sscanf(line, "Before:%lx", before)) TH_LOG("'%s'", line);
-	kid_line(_metadata, k, line, sizeof(line));
-	ASSERT_EQ(1, sscanf(line, "After:%lx", after)) TH_LOG("'%s'", line);
-	ASSERT_LT(*before, *after);
-}
-
 BRK_TEST(seed_malloc_growth_shows_in_processes)
 {
 	unsigned long before, after, stat_brk;
@@ -652,7 +589,7 @@ BRK_TEST(seed_malloc_growth_shows_in_processes)
 	int pid;
 
 	REQUIRE_BRKSCOPE();
-	start_heap_spy(_metadata, self, &before, &after);
+	spawn_heap_spy(_metadata, &self->kids[0], &before, &after);
 	pid = self->kids[0].pid;
 	ASSERT_EQ(0, proc_start_brk(pid, &stat_brk));
 	get_record(_metadata, pid, &r);
@@ -681,7 +618,7 @@ BRK_TEST(seed_pid_file_matches_processes_line)
 	int pid;
 
 	REQUIRE_BRKSCOPE();
-	start_heap_spy(_metadata, self, &before, &after);
+	spawn_heap_spy(_metadata, &self->kids[0], &before, &after);
 	pid = self->kids[0].pid;
 	ASSERT_EQ(0, select_pid(pid));
 	get_pid_file(_metadata, &q);
@@ -812,7 +749,7 @@ BRK_TEST(forked_child_gets_own_record_with_inherited_heap)
 	kid_line(_metadata, k, line, sizeof(line));
 	ASSERT_EQ(3, sscanf(line, "child %d %lx %lx", &gpid, &before, &after))
 		TH_LOG("'%s'", line);
-	add_other(_metadata, self, gpid);
+	add_other(_metadata, &self->others, gpid);
 	ASSERT_EQ(parent_brk, before);
 	ASSERT_EQ(before + 2 * page_size, after);
 
@@ -880,7 +817,7 @@ BRK_TEST(exited_process_record_is_freed)
 	ASSERT_LT(0, in_use);
 
 	kid_send(_metadata, k, "exit");
-	status = reap(self, pid);
+	status = reap(&self->others, self->kids, pid);
 	ASSERT_TRUE(WIFEXITED(status) && !WEXITSTATUS(status));
 	reload_processes(_metadata);
 	EXPECT_EQ(0, count_records(pid));
@@ -1056,8 +993,8 @@ BRK_TEST(pid_file_write_of_reaped_pid_fails_esrch)
 	ASSERT_LE(0, pid);
 	if (!pid)
 		_exit(0);
-	add_other(_metadata, self, pid);
-	status = reap(self, pid);
+	add_other(_metadata, &self->others, pid);
+	status = reap(&self->others, self->kids, pid);
 	ASSERT_TRUE(WIFEXITED(status));
 
 	EXPECT_EQ(ESRCH, select_pid(pid));
@@ -1524,8 +1461,8 @@ BRK_TEST(pid_file_state_is_shared_by_dup_and_fork)
 	ASSERT_LE(0, pid);
 	if (!pid)
 		_exit(fd_write_pid(fd, c) || fd_pid(fd) != c);
-	add_other(_metadata, self, pid);
-	status = reap(self, pid);
+	add_other(_metadata, &self->others, pid);
+	status = reap(&self->others, self->kids, pid);
 	ASSERT_TRUE(WIFEXITED(status) && !WEXITSTATUS(status));
 	EXPECT_EQ(c, fd_pid(fd));
 	EXPECT_EQ(c, fd_pid(dupfd));
@@ -1593,7 +1530,7 @@ BRK_TEST(pid_file_concurrent_writers_each_read_back_their_own_pid)
 			close(hold[1]);
 			concurrent_writer(start[0], done[1], hold[0]);
 		}
-		add_other(_metadata, self, pids[i]);
+		add_other(_metadata, &self->others, pids[i]);
 	}
 	close(start[0]);
 	close(done[1]);
@@ -1645,7 +1582,7 @@ BRK_TEST(pid_file_concurrent_writers_each_read_back_their_own_pid)
 	EXPECT_GT(PID_WRITERS, j) TH_LOG("last writer %d is none of them", last);
 	close(hold[1]);
 	for (i = 0; i < PID_WRITERS; i++) {
-		status = reap(self, pids[i]);
+		status = reap(&self->others, self->kids, pids[i]);
 		EXPECT_TRUE(WIFEXITED(status) && !WEXITSTATUS(status))
 			TH_LOG("writer %d: status %#x", pids[i], status);
 	}
@@ -1788,7 +1725,7 @@ static void start_brk_storm(struct __test_metadata *_metadata,
 		pid = fork();
 		ASSERT_LE(0, pid);
 		if (pid) {
-			add_other(_metadata, self, pid);
+			add_other(_metadata, &self->others, pid);
 			continue;
 		}
 		if (i < BRK_STORMERS) {
@@ -1813,11 +1750,11 @@ static void stop_brk_storm(FIXTURE_DATA(brkscope) *self)
 {
 	int i;
 
-	for (i = 0; i < self->nothers; i++) {
-		if (self->others[i] <= 0)
+	for (i = 0; i < self->others.n; i++) {
+		if (self->others.pid[i] <= 0)
 			continue;
-		kill(self->others[i], SIGKILL);
-		reap(self, self->others[i]);
+		kill(self->others.pid[i], SIGKILL);
+		reap(&self->others, self->kids, self->others.pid[i]);
 	}
 }
 

@@ -3,7 +3,7 @@
  * brkscope selftests: files, /proc numbers, pages and clocks, shared by the
  * test programs.  Nothing here allocates: a test that measures its own
  * break must not move it, so files are read with open/read into the
- * caller's buffer.
+ * caller's buffer or one on the stack.
  *
  * Static functions; include after kselftest_harness.h.  page_size is set
  * by the including program (sysconf(_SC_PAGESIZE)) before page_align().
@@ -15,6 +15,7 @@
 #include <fcntl.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -112,6 +113,37 @@ static __attribute__((unused)) char *next_line(char **pos)
 		*pos = line + strlen(line);
 	}
 	return line;
+}
+
+/*
+ * A numeric field of /proc/PID/stat, numbered from 1 as proc(5) does,
+ * counted after the last ')': comm may hold blanks and parentheses.  The
+ * file is read into a buffer of its own, so that callers' buffers survive.
+ * Returns 0 or -errno.
+ */
+static int proc_stat_field(int pid, int field, unsigned long *out)
+{
+	char path[64], buf[4096], *p, *tok[52];
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	n = read_file(path, buf, sizeof(buf));
+	if (n < 0)
+		return n;
+	p = strrchr(buf, ')');
+	if (!p || field < 3)
+		return -EPROTO;
+	/* tok[0] is field 3 (state) */
+	if (split_blanks(p + 1, tok, 52) < field - 2)
+		return -EPROTO;
+	tok[field - 3][strcspn(tok[field - 3], "\n")] = '\0';
+	return parse_ulong(tok[field - 3], false, out) ? 0 : -EPROTO;
+}
+
+/* Field 47 of /proc/PID/stat: start_brk, where the heap starts. */
+static int proc_start_brk(int pid, unsigned long *out)
+{
+	return proc_stat_field(pid, 47, out);
 }
 
 static __attribute__((unused)) void close_fd(int *fd)

@@ -7,6 +7,8 @@
  * Static functions that assert with the harness: include after
  * kselftest_harness.h, and after defining LINE_MAX_LEN (the longest line
  * exchanged) and REPLY_TIMEOUT_MS (how long a helper may take to answer).
+ * Programs that fork other children too define OTHERS_MAX (how many at
+ * most) first, for struct others.
  */
 #ifndef BRKSCOPE_SELFTESTS_KIDS_H
 #define BRKSCOPE_SELFTESTS_KIDS_H
@@ -23,6 +25,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 struct kid {
@@ -138,6 +141,24 @@ static struct kid *start_brk_child(struct __test_metadata *_metadata,
 	return k;
 }
 
+/* Start heap_spy --wait as k; *before and *after from its three lines. */
+static struct kid *spawn_heap_spy(struct __test_metadata *_metadata,
+				  struct kid *k, unsigned long *before,
+				  unsigned long *after)
+{
+	char line[LINE_MAX_LEN];
+
+	spawn(_metadata, k, "heap_spy", "--wait");
+	kid_line(_metadata, k, line, sizeof(line));
+	ASSERT_STREQ("Heap Pointer location:", line);
+	kid_line(_metadata, k, line, sizeof(line));
+	ASSERT_EQ(1, sscanf(line, "Before:%lx", before)) TH_LOG("'%s'", line);
+	kid_line(_metadata, k, line, sizeof(line));
+	ASSERT_EQ(1, sscanf(line, "After:%lx", after)) TH_LOG("'%s'", line);
+	ASSERT_LT(*before, *after);
+	return k;
+}
+
 /*
  * "sbrk inc": returns 0 with *old and *cur from an "ok" answer, or the
  * errno of an "err" answer with *cur = sbrk(0).
@@ -183,5 +204,39 @@ static __attribute__((unused)) void child_ok(struct __test_metadata *_metadata,
 	kid_line(_metadata, k, line, sizeof(line));
 	ASSERT_STREQ("ok", line) TH_LOG("'%s'", cmd);
 }
+
+#ifdef OTHERS_MAX
+/* A test's other children, which teardown kills if they are still there. */
+struct others {
+	int pid[OTHERS_MAX];	/* 0 once reaped */
+	int n;
+};
+
+static void add_other(struct __test_metadata *_metadata, struct others *o,
+		      int pid)
+{
+	ASSERT_LT(o->n, OTHERS_MAX);
+	o->pid[o->n++] = pid;
+}
+
+/*
+ * Wait for pid (a child of ours) and forget it, among o and the two kids.
+ * Returns its wait status.
+ */
+static int reap(struct others *o, struct kid kids[2], int pid)
+{
+	int status = -1, i;
+
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	for (i = 0; i < o->n; i++)
+		if (o->pid[i] == pid)
+			o->pid[i] = 0;
+	for (i = 0; i < 2; i++)
+		if (kids[i].pid == pid)
+			kids[i].pid = 0;
+	return status;
+}
+#endif
 
 #endif /* BRKSCOPE_SELFTESTS_KIDS_H */

@@ -57,7 +57,8 @@
 #define NOBODY		65534
 
 #define REPLY_TIMEOUT_MS 30000		/* generous: TCG guests are slow */
-#define NL_BUF_SIZE	(32 << 10)
+#define NL_RX_SIZE	(32 << 10)
+#define NL_REQ_SIZE	4096
 #define DUMP_BUF_SIZE	(8 << 10)	/* small, so a dump takes many rounds */
 #define DUMP_MAX	40000
 #define TEXT_MAX	(64 << 10)
@@ -69,7 +70,8 @@
 
 #define MANY_CHILDREN	10000
 
-#include "kids.h"	/* after LINE_MAX_LEN and REPLY_TIMEOUT_MS */
+#include "kids.h"	/* after LINE_MAX_LEN, REPLY_TIMEOUT_MS and OTHERS_MAX */
+#include "genl.h"	/* after NL_RX_SIZE and NL_REQ_SIZE */
 
 /* Tests spawn and exec helpers; TCG can be 50x slower than native. */
 #define NL_TEST(name)		TEST_F_TIMEOUT(netlink, name, 120)
@@ -114,57 +116,16 @@ static long read_number(const char *path)
 	return val;
 }
 
-/* Field 47 (start_brk) of /proc/PID/stat, counted after the last ')'. */
-static int proc_start_brk(int pid, unsigned long *out)
-{
-	char path[64], *p, *save = NULL, *tok;
-	int field = 3;
-	ssize_t n;
-
-	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
-	n = read_file(path, text, sizeof(text));
-	if (n < 0)
-		return n;
-	p = strrchr(text, ')');
-	if (!p)
-		return -EPROTO;
-	for (tok = strtok_r(p + 1, " \n", &save); tok;
-	     tok = strtok_r(NULL, " \n", &save), field++) {
-		if (field == 47) {
-			char *end;
-
-			errno = 0;
-			*out = strtoul(tok, &end, 10);
-			return errno || *end ? -EPROTO : 0;
-		}
-	}
-	return -EPROTO;
-}
-
 /* Field 9 (flags) of /proc/PID/stat, or -errno. */
 static long proc_flags(int pid)
 {
-	char path[64], *p, *save = NULL, *tok;
-	int field = 3;
+	unsigned long flags;
+	int err = proc_stat_field(pid, 9, &flags);
 
-	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
-	if (read_file(path, text, sizeof(text)) < 0)
-		return -ENOENT;
-	p = strrchr(text, ')');
-	if (!p)
-		return -EPROTO;
-	for (tok = strtok_r(p + 1, " \n", &save); tok;
-	     tok = strtok_r(NULL, " \n", &save), field++)
-		if (field == 9)
-			return strtol(tok, NULL, 10);
-	return -EPROTO;
+	return err ? err : (long)flags;
 }
 
 /* ---- netlink plumbing (no asserts: also used in forked children) ---- */
-
-static char rxbuf[NL_BUF_SIZE];
-static char reqbuf[4096];
-static uint32_t next_seq = 1000;
 
 /* What an NLMSG_ERROR (or NLMSG_DONE) said. */
 struct nl_ack {
@@ -177,62 +138,6 @@ struct nl_ack {
 	bool has_miss_type;
 	uint32_t miss_type;	/* NLMSGERR_ATTR_MISS_TYPE */
 };
-
-/* A socket with extended acks; error acks do not echo the request. */
-static int nl_open(void)
-{
-	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
-	int one = 1, fd, err;
-
-	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
-	if (fd < 0)
-		return -errno;
-	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) ||
-	    setsockopt(fd, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one)) ||
-	    setsockopt(fd, SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one))) {
-		err = -errno;
-		close(fd);
-		return err;
-	}
-	return fd;
-}
-
-static int nl_send(int fd, const void *buf, size_t len)
-{
-	struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
-	ssize_t n;
-
-	n = sendto(fd, buf, len, 0, (struct sockaddr *)&kernel, sizeof(kernel));
-	if (n < 0)
-		return -errno;
-	return (size_t)n == len ? 0 : -EIO;
-}
-
-/* One datagram.  Returns its length, -ETIMEDOUT, -EMSGSIZE if cut, -errno. */
-static int nl_recv(int fd, void *buf, size_t size, int timeout_ms)
-{
-	struct pollfd pfd = { .fd = fd, .events = POLLIN };
-	struct iovec iov = { .iov_base = buf, .iov_len = size };
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
-	ssize_t n;
-	int ret;
-
-	do {
-		ret = poll(&pfd, 1, timeout_ms);
-	} while (ret < 0 && errno == EINTR);
-	if (ret < 0)
-		return -errno;
-	if (!ret)
-		return -ETIMEDOUT;
-	do {
-		n = recvmsg(fd, &msg, 0);
-	} while (n < 0 && errno == EINTR);
-	if (n < 0)
-		return -errno;
-	if (msg.msg_flags & MSG_TRUNC)
-		return -EMSGSIZE;
-	return n;
-}
 
 /* The extended ack TLVs that start offset bytes into nlh's payload. */
 static void parse_ack_tlvs(const struct nlmsghdr *nlh, size_t offset,
@@ -296,181 +201,31 @@ static void parse_done(const struct nlmsghdr *nlh, struct nl_ack *ack)
 	parse_ack_tlvs(nlh, sizeof(int), ack);
 }
 
-typedef void (*reply_fn)(const struct nlmsghdr *nlh, void *data);
-
-/*
- * Send len bytes at req and hand every answer with its sequence number to
- * fn until the NLMSG_ERROR or NLMSG_DONE that ends it, which goes to *ack.
- * Returns 0, or -errno when the socket failed or nothing came in time.
- */
+/* nl_exchange(), with what its NLMSG_ERROR or NLMSG_DONE said in *ack. */
 static int nl_transact(int fd, const void *req, size_t len, reply_fn fn,
 		       void *data, struct nl_ack *ack)
 {
-	const struct nlmsghdr *r = req, *nlh;
-	uint32_t seq = r->nlmsg_seq;
-	int n, ret;
-
-	memset(ack, 0, sizeof(*ack));
-	ret = nl_send(fd, req, len);
-	if (ret)
-		return ret;
-	for (;;) {
-		n = nl_recv(fd, rxbuf, sizeof(rxbuf), REPLY_TIMEOUT_MS);
-		if (n < 0)
-			return n;
-		for (nlh = (const struct nlmsghdr *)rxbuf; mnl_nlmsg_ok(nlh, n);
-		     nlh = mnl_nlmsg_next(nlh, &n)) {
-			if (nlh->nlmsg_seq != seq)
-				continue;
-			if (nlh->nlmsg_type == NLMSG_ERROR) {
-				parse_error(nlh, ack);
-				return 0;
-			}
-			if (nlh->nlmsg_type == NLMSG_DONE) {
-				parse_done(nlh, ack);
-				return 0;
-			}
-			if (fn)
-				fn(nlh, data);
-		}
-	}
-}
-
-/* Start a generic netlink request in buf. */
-static struct nlmsghdr *genl_msg(void *buf, uint16_t type, uint8_t cmd,
-				 uint8_t version, uint16_t flags)
-{
-	struct nlmsghdr *nlh;
-	struct genlmsghdr *g;
-
-	memset(buf, 0, sizeof(reqbuf));
-	nlh = mnl_nlmsg_put_header(buf);
-	nlh->nlmsg_type = type;
-	nlh->nlmsg_flags = flags;
-	nlh->nlmsg_seq = ++next_seq;
-	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
-	g->cmd = cmd;
-	g->version = version;
-	return nlh;
-}
-
-struct family_info {
-	uint16_t id;
-	uint32_t events_group;
-};
-
-static void family_reply(const struct nlmsghdr *nlh, void *data)
-{
-	struct family_info *f = data;
-	const struct nlattr *attr, *grp, *a;
-
-	mnl_attr_for_each(attr, nlh, GENL_HDRLEN) {
-		if (mnl_attr_get_type(attr) == CTRL_ATTR_FAMILY_ID &&
-		    mnl_attr_validate(attr, MNL_TYPE_U16) >= 0)
-			f->id = mnl_attr_get_u16(attr);
-		if (mnl_attr_get_type(attr) != CTRL_ATTR_MCAST_GROUPS)
-			continue;
-		mnl_attr_for_each_nested(grp, attr) {
-			const char *name = NULL;
-			uint32_t id = 0;
-
-			mnl_attr_for_each_nested(a, grp) {
-				if (mnl_attr_get_type(a) == CTRL_ATTR_MCAST_GRP_NAME &&
-				    mnl_attr_validate(a, MNL_TYPE_NUL_STRING) >= 0)
-					name = mnl_attr_get_str(a);
-				if (mnl_attr_get_type(a) == CTRL_ATTR_MCAST_GRP_ID &&
-				    mnl_attr_validate(a, MNL_TYPE_U32) >= 0)
-					id = mnl_attr_get_u32(a);
-			}
-			if (name && !strcmp(name, BRKSCOPE_MCGRP_EVENTS))
-				f->events_group = id;
-		}
-	}
-}
-
-/* Ask nlctrl for the family's id and its events group.  0 or -errno. */
-static int resolve_family(int fd, struct family_info *f)
-{
-	struct nlmsghdr *nlh;
-	struct nl_ack ack;
+	const struct nlmsghdr *end;
 	int ret;
 
-	memset(f, 0, sizeof(*f));
-	nlh = genl_msg(reqbuf, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 1,
-		       NLM_F_REQUEST | NLM_F_ACK);
-	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, BRKSCOPE_GENL_NAME);
-	ret = nl_transact(fd, nlh, nlh->nlmsg_len, family_reply, f, &ack);
+	memset(ack, 0, sizeof(*ack));
+	ret = nl_exchange(fd, req, len, fn, data, &end);
 	if (ret)
 		return ret;
-	if (ack.err)
-		return -ack.err;
-	return f->id ? 0 : -ENOENT;
+	if (end->nlmsg_type == NLMSG_ERROR)
+		parse_error(end, ack);
+	else
+		parse_done(end, ack);
+	return 0;
 }
 
-/* One process as a GET reply shows it. */
-struct proc_info {
-	int nmsgs;		/* BRKSCOPE_CMD_GET messages seen */
-	int bad_attr;		/* type of an attribute of the wrong size */
-	int bad_cmd;		/* a reply whose command was not GET */
-	bool has[BRKSCOPE_A_MAX + 1];
-	uint32_t pid;
-	char comm[32];
-	uint64_t val[BRKSCOPE_A_MAX + 1];
-};
-
-static bool is_u64_attr(int type)
+/*
+ * The family, and its events group's id, or 0 if it has none: the event
+ * tests, not every test, fail on that.
+ */
+static int resolve_family(int fd, struct family *f)
 {
-	return type >= BRKSCOPE_A_START_BRK && type <= BRKSCOPE_A_LAST_CHANGE_NS;
-}
-
-static void parse_proc(const struct nlmsghdr *nlh, struct proc_info *p)
-{
-	const struct genlmsghdr *g = mnl_nlmsg_get_payload(nlh);
-	const struct nlattr *attr;
-
-	memset(p, 0, sizeof(*p));
-	p->nmsgs = 1;
-	if (g->cmd != BRKSCOPE_CMD_GET)
-		p->bad_cmd = g->cmd;
-	mnl_attr_for_each(attr, nlh, GENL_HDRLEN) {
-		int type = mnl_attr_get_type(attr);
-
-		if (type > BRKSCOPE_A_MAX || type == BRKSCOPE_A_PAD)
-			continue;	/* clients ignore what they do not know */
-		if (type == BRKSCOPE_A_PID) {
-			if (mnl_attr_validate(attr, MNL_TYPE_U32) < 0)
-				goto bad;
-			p->pid = mnl_attr_get_u32(attr);
-		} else if (type == BRKSCOPE_A_COMM) {
-			if (mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) < 0 ||
-			    mnl_attr_get_payload_len(attr) > 16)
-				goto bad;
-			snprintf(p->comm, sizeof(p->comm), "%s",
-				 mnl_attr_get_str(attr));
-		} else if (type == BRKSCOPE_A_TRACKED) {
-			if (mnl_attr_validate(attr, MNL_TYPE_FLAG) < 0)
-				goto bad;
-		} else if (is_u64_attr(type)) {
-			if (mnl_attr_validate(attr, MNL_TYPE_U64) < 0)
-				goto bad;
-			p->val[type] = mnl_attr_get_u64(attr);
-		} else {
-			goto bad;	/* not a process attribute */
-		}
-		p->has[type] = true;
-		continue;
-bad:
-		p->bad_attr = type;
-	}
-}
-
-static void get_reply(const struct nlmsghdr *nlh, void *data)
-{
-	struct proc_info *p = data;
-	int n = p->nmsgs;
-
-	parse_proc(nlh, p);
-	p->nmsgs += n;
+	return resolve(fd, BRKSCOPE_GENL_NAME, BRKSCOPE_MCGRP_EVENTS, f);
 }
 
 /* BRKSCOPE_CMD_GET (do) of pid.  Returns 0 or -errno of the socket. */
@@ -480,8 +235,8 @@ static int get_pid(int fd, uint16_t family, uint32_t pid, struct proc_info *p,
 	struct nlmsghdr *nlh;
 
 	memset(p, 0, sizeof(*p));
-	nlh = genl_msg(reqbuf, family, BRKSCOPE_CMD_GET, BRKSCOPE_GENL_VERSION,
-		       NLM_F_REQUEST | NLM_F_ACK);
+	nlh = genl_msg(reqbuf, sizeof(reqbuf), family, BRKSCOPE_CMD_GET,
+		       BRKSCOPE_GENL_VERSION, NLM_F_REQUEST | NLM_F_ACK);
 	mnl_attr_put_u32(nlh, BRKSCOPE_A_PID, pid);
 	return nl_transact(fd, nlh, nlh->nlmsg_len, get_reply, p, ack);
 }
@@ -496,9 +251,8 @@ static int events_open(uint32_t group)
 	/* Root may exceed rmem_max; others get what they get. */
 	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size)))
 		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
-	if (setsockopt(fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &group,
-		       sizeof(group))) {
-		err = -errno;
+	err = nl_join(fd, group);
+	if (err) {
 		close(fd);
 		return err;
 	}
@@ -596,8 +350,8 @@ static int dump_all(int fd, uint16_t family, size_t bufsize, between_fn between,
 	int n, ret;
 
 	memset(r, 0, sizeof(*r));
-	req = genl_msg(reqbuf, family, BRKSCOPE_CMD_GET, BRKSCOPE_GENL_VERSION,
-		       NLM_F_REQUEST | NLM_F_DUMP);
+	req = genl_msg(reqbuf, sizeof(reqbuf), family, BRKSCOPE_CMD_GET,
+		       BRKSCOPE_GENL_VERSION, NLM_F_REQUEST | NLM_F_DUMP);
 	seq = req->nlmsg_seq;
 	ret = nl_send(fd, req, req->nlmsg_len);
 	if (ret)
@@ -666,61 +420,8 @@ static int first_out_of_order(int nrecs)
 
 /* ---- events ---- */
 
-struct brk_event {
-	uint64_t seq, old_brk, new_brk, len, time_ns;
-	uint8_t type, source;
-	uint32_t pid;
-	char comm[32];
-	unsigned int missing;	/* how many of the 9 attributes were absent */
-	int bad_attr;
-};
-
 static struct brk_event events[EVENTS_MAX];
 static int nevents;
-
-static void parse_event(const struct nlmsghdr *nlh, struct brk_event *ev)
-{
-	const struct nlattr *attr;
-	unsigned int seen = 0;
-
-	memset(ev, 0, sizeof(*ev));
-	mnl_attr_for_each(attr, nlh, GENL_HDRLEN) {
-		int type = mnl_attr_get_type(attr);
-		enum mnl_attr_data_type want = MNL_TYPE_U64;
-		uint64_t *dst = NULL;
-
-		switch (type) {
-		case BRKSCOPE_A_EVENT_SEQ:	dst = &ev->seq; break;
-		case BRKSCOPE_A_EVENT_OLD_BRK:	dst = &ev->old_brk; break;
-		case BRKSCOPE_A_EVENT_NEW_BRK:	dst = &ev->new_brk; break;
-		case BRKSCOPE_A_EVENT_LEN:	dst = &ev->len; break;
-		case BRKSCOPE_A_EVENT_TIME_NS:	dst = &ev->time_ns; break;
-		case BRKSCOPE_A_EVENT_TYPE:
-		case BRKSCOPE_A_EVENT_SOURCE:	want = MNL_TYPE_U8; break;
-		case BRKSCOPE_A_PID:		want = MNL_TYPE_U32; break;
-		case BRKSCOPE_A_COMM:		want = MNL_TYPE_NUL_STRING; break;
-		default:
-			continue;
-		}
-		if (mnl_attr_validate(attr, want) < 0) {
-			ev->bad_attr = type;
-			continue;
-		}
-		seen |= 1u << (type - BRKSCOPE_A_PID);
-		if (dst)
-			*dst = mnl_attr_get_u64(attr);
-		else if (type == BRKSCOPE_A_EVENT_TYPE)
-			ev->type = mnl_attr_get_u8(attr);
-		else if (type == BRKSCOPE_A_EVENT_SOURCE)
-			ev->source = mnl_attr_get_u8(attr);
-		else if (type == BRKSCOPE_A_PID)
-			ev->pid = mnl_attr_get_u32(attr);
-		else
-			snprintf(ev->comm, sizeof(ev->comm), "%s",
-				 mnl_attr_get_str(attr));
-	}
-	ev->missing = 9 - __builtin_popcount(seen);
-}
 
 /* Read what the events socket has (waiting up to timeout_ms) into events[]. */
 static int read_events(int fd, int timeout_ms)
@@ -771,8 +472,7 @@ FIXTURE(netlink) {
 	uint16_t family;	/* 0: not resolved */
 	uint32_t events_group;
 	struct kid kids[2];
-	int others[OTHERS_MAX];	/* other children of this test */
-	int nothers;
+	struct others others;	/* other children of this test */
 	int gate[2];		/* forked waiters block reading gate[0] */
 };
 
@@ -780,29 +480,6 @@ FIXTURE(netlink) {
 static int many[MANY_CHILDREN];
 static int nmany;
 static char children_list[CHILDREN_MAX];
-
-static void add_other(struct __test_metadata *_metadata,
-		      FIXTURE_DATA(netlink) *self, int pid)
-{
-	ASSERT_LT(self->nothers, OTHERS_MAX);
-	self->others[self->nothers++] = pid;
-}
-
-/* Wait for pid (a child of ours) and forget it.  Returns its wait status. */
-static int reap(FIXTURE_DATA(netlink) *self, int pid)
-{
-	int status = -1, i;
-
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	for (i = 0; i < self->nothers; i++)
-		if (self->others[i] == pid)
-			self->others[i] = 0;
-	for (i = 0; i < 2; i++)
-		if (self->kids[i].pid == pid)
-			self->kids[i].pid = 0;
-	return status;
-}
 
 /* Kill whatever /proc says our children are; reap until none is left. */
 static void reap_all_children(void)
@@ -831,7 +508,7 @@ static void reap_all_children(void)
 
 FIXTURE_SETUP(netlink)
 {
-	struct family_info f;
+	struct family f;
 	int i;
 
 	page_size = sysconf(_SC_PAGESIZE);
@@ -847,7 +524,7 @@ FIXTURE_SETUP(netlink)
 	self->sock = nl_open();
 	if (self->sock >= 0 && !resolve_family(self->sock, &f)) {
 		self->family = f.id;
-		self->events_group = f.events_group;
+		self->events_group = f.group;
 	}
 }
 
@@ -861,9 +538,9 @@ FIXTURE_TEARDOWN(netlink)
 		close_fd(&self->kids[i].to);
 		close_fd(&self->kids[i].from);
 	}
-	for (i = 0; i < self->nothers; i++)
-		if (self->others[i] > 0)
-			kill(self->others[i], SIGKILL);
+	for (i = 0; i < self->others.n; i++)
+		if (self->others.pid[i] > 0)
+			kill(self->others.pid[i], SIGKILL);
 	for (i = 0; i < nmany; i++)
 		if (many[i] > 0)
 			kill(many[i], SIGKILL);
@@ -910,23 +587,6 @@ static void get_fails(struct __test_metadata *_metadata,
 }
 
 /* ---- helper processes ---- */
-
-/* heap_spy's Before/After, from its three output lines. */
-static void start_heap_spy(struct __test_metadata *_metadata,
-			   FIXTURE_DATA(netlink) *self, unsigned long *before,
-			   unsigned long *after)
-{
-	struct kid *k = spawn(_metadata, &self->kids[0], "heap_spy", "--wait");
-	char line[LINE_MAX_LEN];
-
-	kid_line(_metadata, k, line, sizeof(line));
-	ASSERT_STREQ("Heap Pointer location:", line);
-	kid_line(_metadata, k, line, sizeof(line));
-	ASSERT_EQ(1, sscanf(line, "Before:%lx", before)) TH_LOG("'%s'", line);
-	kid_line(_metadata, k, line, sizeof(line));
-	ASSERT_EQ(1, sscanf(line, "After:%lx", after)) TH_LOG("'%s'", line);
-	ASSERT_LT(*before, *after);
-}
 
 /* A forked copy that blocks until gate[1] closes (or it is killed). */
 static int fork_blocker(struct __test_metadata *_metadata,
@@ -1005,7 +665,7 @@ static void probe_get(struct report *rep, int i, int fd, uint16_t family,
 }
 
 /* A socket and the family, inside a child. */
-static int probe_socket(struct report *rep, struct family_info *f)
+static int probe_socket(struct report *rep, struct family *f)
 {
 	int fd = nl_open(), ret;
 
@@ -1113,7 +773,7 @@ static void run_probes(struct __test_metadata *_metadata,
 		write_all(fds[1], &r, sizeof(r));
 		_exit(0);
 	}
-	add_other(_metadata, self, pid);
+	add_other(_metadata, &self->others, pid);
 	close(fds[1]);
 	pfd.fd = fds[0];
 	pfd.events = POLLIN;
@@ -1130,7 +790,7 @@ static void run_probes(struct __test_metadata *_metadata,
 		got += n;
 	}
 	close(fds[0]);
-	status = reap(self, pid);
+	status = reap(&self->others, self->kids, pid);
 	ASSERT_TRUE(WIFEXITED(status) && !WEXITSTATUS(status))
 		TH_LOG("probe child status %#x", status);
 	ASSERT_EQ(0, rep->setup_err) TH_LOG("in the child: %s: %s",
@@ -1213,7 +873,7 @@ NL_TEST(get_heap_spy_reports_its_seed_growth)
 
 	REQUIRE_FAMILY();
 	t0 = boottime_ns();
-	start_heap_spy(_metadata, self, &before, &after);
+	spawn_heap_spy(_metadata, &self->kids[0], &before, &after);
 	t1 = boottime_ns();
 	pid = self->kids[0].pid;
 	ASSERT_EQ(0, proc_start_brk(pid, &stat_brk));
@@ -1262,7 +922,7 @@ NL_TEST(get_untracked_process_reports_live_brk_and_zero_counters)
 	REQUIRE_FAMILY();
 	brk_at_fork = (unsigned long)sbrk(0);
 	pid = fork_blocker(_metadata, self);
-	add_other(_metadata, self, pid);
+	add_other(_metadata, &self->others, pid);
 	ASSERT_EQ(0, proc_start_brk(pid, &stat_brk));
 	get_ok(_metadata, self, pid, &p);
 	TH_LOG("blocked child %d: start_brk %#lx (stat), brk %#lx at fork",
@@ -1358,7 +1018,7 @@ NL_TEST(get_zombie_fails_esrch)
 	ASSERT_LE(0, pid);
 	if (!pid)
 		_exit(0);
-	add_other(_metadata, self, pid);
+	add_other(_metadata, &self->others, pid);
 	/* Wait for the exit but leave the zombie. */
 	ASSERT_EQ(0, waitid(P_PID, pid, &si, WEXITED | WNOWAIT));
 	get_fails(_metadata, self, pid, &ack);
@@ -1418,8 +1078,9 @@ NL_TEST(get_stats_nest_has_every_figure)
 	REQUIRE_FAMILY();
 	limit = read_number(MAX_RECORDS_PATH);
 	ASSERT_LE(0, limit) TH_LOG("%s: %s", MAX_RECORDS_PATH, strerror(-limit));
-	nlh = genl_msg(reqbuf, self->family, BRKSCOPE_CMD_GET_STATS,
-		       BRKSCOPE_GENL_VERSION, NLM_F_REQUEST | NLM_F_ACK);
+	nlh = genl_msg(reqbuf, sizeof(reqbuf), self->family,
+		       BRKSCOPE_CMD_GET_STATS, BRKSCOPE_GENL_VERSION,
+		       NLM_F_REQUEST | NLM_F_ACK);
 	ASSERT_EQ(0, nl_transact(self->sock, nlh, nlh->nlmsg_len, stats_reply,
 				 &s, &ack));
 	ASSERT_EQ(0, ack.err) TH_LOG("GET_STATS: %s", errname(ack.err));
@@ -1850,7 +1511,7 @@ NL_TEST(events_report_elf_loader_bss_maps_on_exec)
 			TH_LOG("'%s'", line);
 	}
 	pid = k->pid;
-	status = reap(self, pid);
+	status = reap(&self->others, self->kids, pid);
 	t1 = boottime_ns();
 	ASSERT_TRUE(WIFEXITED(status) && !WEXITSTATUS(status));
 	nbss = nwant;
@@ -1979,18 +1640,8 @@ static const char AT_MODULE[] = "brkscope";
 static struct nlmsghdr *hmsg(uint16_t type, uint8_t cmd, uint8_t version,
 			     uint16_t flags)
 {
-	struct nlmsghdr *nlh;
-	struct genlmsghdr *g;
-
-	memset(hbuf, 0, 4096);
-	nlh = mnl_nlmsg_put_header(hbuf);
-	nlh->nlmsg_type = type;
-	nlh->nlmsg_flags = flags;
-	nlh->nlmsg_seq = ++next_seq;
-	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
-	g->cmd = cmd;
-	g->version = version;
-	return nlh;
+	/* The big cases zero what they append past the first 4 KiB. */
+	return genl_msg(hbuf, 4096, type, cmd, version, flags);
 }
 
 static struct nlmsghdr *hget(const struct hctx *c, uint16_t flags)
@@ -2692,12 +2343,12 @@ NL_TEST(hostile_requests_fail_with_exact_errno_and_extack)
 	ASSERT_LE(0, pid);
 	if (!pid)
 		_exit(0);
-	add_other(_metadata, self, pid);
-	status = reap(self, pid);
+	add_other(_metadata, &self->others, pid);
+	status = reap(&self->others, self->kids, pid);
 	ASSERT_TRUE(WIFEXITED(status));
 
 	/* The helper whose answer must survive every case, field by field. */
-	start_heap_spy(_metadata, self, &before, &after);
+	spawn_heap_spy(_metadata, &self->kids[0], &before, &after);
 	ASSERT_EQ(0, proc_start_brk(self->kids[0].pid, &stat_brk));
 	get_ok(_metadata, self, self->kids[0].pid, &ref);
 	ASSERT_EQ((uint32_t)self->kids[0].pid, ref.pid);
@@ -2807,7 +2458,7 @@ NL_TEST(hostile_requests_fail_with_exact_errno_and_extack)
 
 static void probe_get_target_as_nobody(struct report *rep, const struct probe_args *a)
 {
-	struct family_info f;
+	struct family f;
 	int fd;
 
 	if (drop_to_nobody(rep))
@@ -2883,7 +2534,7 @@ static int fork_gated_child(struct report *rep, int *gate_w)
  */
 static void probe_get_sibling_as_nobody(struct report *rep, const struct probe_args *a)
 {
-	struct family_info f;
+	struct family f;
 	int fd, pid, gate;
 
 	if (drop_to_nobody(rep))
@@ -2935,7 +2586,7 @@ NL_TEST(unprivileged_get_of_non_dumpable_process_fails_eperm)
 
 static void probe_subscribe_as_nobody(struct report *rep, const struct probe_args *a)
 {
-	struct family_info f;
+	struct family f;
 	int fd, ev;
 
 	if (drop_to_nobody(rep))
@@ -2967,7 +2618,7 @@ static void probe_subscribe_as_nobody(struct report *rep, const struct probe_arg
 	fd = probe_socket(rep, &f);
 	if (fd < 0)
 		return;
-	ev = events_open(f.events_group);
+	ev = events_open(f.group);
 	rep->probe[0].err = ev < 0 ? -ev : 0;
 	if (ev >= 0)
 		close(ev);
@@ -3006,7 +2657,7 @@ NL_TEST(user_namespace_root_cannot_subscribe_or_read_root_process)
 /* In a new pid namespace, as its pid 1: GET target, then GET 1. */
 static void probe_get_in_pidns(struct report *rep, const struct probe_args *a)
 {
-	struct family_info f;
+	struct family f;
 	int fd = probe_socket(rep, &f);
 
 	if (fd < 0)
@@ -3050,7 +2701,7 @@ NL_TEST(pid_namespace_get_of_pid_1_answers_pid_1)
 /* Fork a child that waits, dump, then let the child go. */
 static void probe_dump_with_child(struct report *rep, const struct probe_args *a)
 {
-	struct family_info f;
+	struct family f;
 	int fd, pid, gate, i, ret;
 
 	(void)a;

@@ -78,13 +78,16 @@
 #define WAIT_MS		60000		/* for helpers and the events worker */
 #define UNLOAD_WAIT_MS	20000
 #define GET_PROMPT_NS	1000000000ULL	/* "promptly": within a second */
-#define RX_SIZE		(64 << 10)
+#define NL_RX_SIZE	(64 << 10)
+#define NL_REQ_SIZE	1024
 #define SUB_RCVBUF	(32 << 20)
 #define TEXT_MAX	(64 << 10)
 #define LISTING_MAX	(4 << 20)
 #define WHAT_LEN	160
 #define KIDS_MAX	64
 #define FAMILY_IDS	1024		/* generic netlink ids are below this */
+
+#include "genl.h"	/* after REPLY_TIMEOUT_MS, NL_RX_SIZE and NL_REQ_SIZE */
 
 #define STRESS_TEST(name)	TEST_F_TIMEOUT(stress, name, 300)
 /* Storms: 100,000 processes take minutes under TCG, far more on KASAN. */
@@ -170,25 +173,6 @@ static long long stat_value(const char *key)
 		return errno || (*end && *end != '\n') ? -EPROTO : val;
 	}
 	return -ENOENT;
-}
-
-/* Field 47 (start_brk) of /proc/PID/stat, counted after the last ')'. */
-static unsigned long proc_start_brk(int pid)
-{
-	char path[64], *p, *save = NULL, *tok;
-	int field = 3;
-
-	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
-	if (read_file(path, text, sizeof(text)) < 0)
-		return 0;
-	p = strrchr(text, ')');
-	if (!p)
-		return 0;
-	for (tok = strtok_r(p + 1, " \n", &save); tok;
-	     tok = strtok_r(NULL, " \n", &save), field++)
-		if (field == 47)
-			return strtoul(tok, NULL, 10);
-	return 0;
 }
 
 /* Lines of debugfs's processes file for pid, or -errno. */
@@ -283,293 +267,47 @@ static int unload_module(long *busy)
 
 /* ---- generic netlink ---- */
 
-static char rx[RX_SIZE];
-static char reqbuf[1024];
-static uint32_t next_seq = 1;
-
-struct family {
-	uint16_t id;
-	uint32_t group;		/* of the multicast group asked for, or 0 */
-};
-
-/* A socket that acks without echoing the request. */
-static int nl_open(void)
-{
-	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
-	int one = 1, fd, err;
-
-	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
-	if (fd < 0)
-		return -errno;
-	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) ||
-	    setsockopt(fd, SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one))) {
-		err = -errno;
-		close(fd);
-		return err;
-	}
-	return fd;
-}
-
-static int nl_join(int fd, uint32_t group)
-{
-	return setsockopt(fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &group,
-			  sizeof(group)) ? -errno : 0;
-}
-
-/* One datagram.  Returns its length, -ETIMEDOUT, -EMSGSIZE if cut, -errno. */
-static int nl_recv(int fd, void *buf, size_t size, int timeout_ms)
-{
-	struct pollfd pfd = { .fd = fd, .events = POLLIN };
-	struct iovec iov = { .iov_base = buf, .iov_len = size };
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
-	ssize_t n;
-	int ret;
-
-	do {
-		ret = poll(&pfd, 1, timeout_ms);
-	} while (ret < 0 && errno == EINTR);
-	if (ret < 0)
-		return -errno;
-	if (!ret)
-		return -ETIMEDOUT;
-	do {
-		n = recvmsg(fd, &msg, MSG_DONTWAIT);
-	} while (n < 0 && errno == EINTR);
-	if (n < 0)
-		return -errno;
-	return msg.msg_flags & MSG_TRUNC ? -EMSGSIZE : n;
-}
-
-/* A generic netlink request in reqbuf. */
-static struct nlmsghdr *genl_req(uint16_t type, uint8_t cmd, uint16_t flags)
-{
-	struct nlmsghdr *nlh;
-	struct genlmsghdr *g;
-
-	memset(reqbuf, 0, sizeof(reqbuf));
-	nlh = mnl_nlmsg_put_header(reqbuf);
-	nlh->nlmsg_type = type;
-	nlh->nlmsg_flags = NLM_F_REQUEST | flags;
-	nlh->nlmsg_seq = next_seq++;
-	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
-	g->cmd = cmd;
-	g->version = 1;		/* nlctrl's and BRKSCOPE_GENL_VERSION */
-	return nlh;
-}
-
-typedef void (*msg_fn)(const struct nlmsghdr *nlh, void *data);
-
-/*
- * Send req and hand each answer to fn until the NLMSG_ERROR or NLMSG_DONE
- * that closes it.  Returns the request's -errno (0 for an ack or a dump's
- * end), or the socket's.
- */
-static int nl_talk(int fd, const struct nlmsghdr *req, msg_fn fn, void *data)
-{
-	struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
-	const struct nlmsghdr *nlh;
-	int n;
-
-	if (sendto(fd, req, req->nlmsg_len, 0, (struct sockaddr *)&kernel,
-		   sizeof(kernel)) != (ssize_t)req->nlmsg_len)
-		return -errno;
-	for (;;) {
-		n = nl_recv(fd, rx, sizeof(rx), REPLY_TIMEOUT_MS);
-		if (n < 0)
-			return n;
-		for (nlh = (const struct nlmsghdr *)rx; mnl_nlmsg_ok(nlh, n);
-		     nlh = mnl_nlmsg_next(nlh, &n)) {
-			if (nlh->nlmsg_seq != req->nlmsg_seq)
-				continue;
-			if (nlh->nlmsg_type == NLMSG_ERROR ||
-			    nlh->nlmsg_type == NLMSG_DONE) {
-				if (nlh->nlmsg_len < NLMSG_HDRLEN + sizeof(int))
-					return 0;
-				return *(const int *)mnl_nlmsg_get_payload(nlh);
-			}
-			if (fn)
-				fn(nlh, data);
-		}
-	}
-}
-
-struct family_query {
-	const char *name;	/* the family wanted */
-	const char *group;	/* and its multicast group */
-	bool named;		/* the message was about that family */
-	struct family f;
-};
-
-/* An nlctrl family message: its id and the id of the group wanted. */
-static void family_msg(const struct nlmsghdr *nlh, void *data)
-{
-	struct family_query *q = data;
-	const struct nlattr *attr, *grp, *a;
-
-	mnl_attr_for_each(attr, nlh, GENL_HDRLEN) {
-		switch (mnl_attr_get_type(attr)) {
-		case CTRL_ATTR_FAMILY_NAME:
-			if (mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) >= 0 &&
-			    !strcmp(mnl_attr_get_str(attr), q->name))
-				q->named = true;
-			break;
-		case CTRL_ATTR_FAMILY_ID:
-			if (mnl_attr_validate(attr, MNL_TYPE_U16) >= 0)
-				q->f.id = mnl_attr_get_u16(attr);
-			break;
-		case CTRL_ATTR_MCAST_GROUPS:
-			mnl_attr_for_each_nested(grp, attr) {
-				const char *name = NULL;
-				uint32_t id = 0;
-
-				mnl_attr_for_each_nested(a, grp) {
-					if (mnl_attr_get_type(a) == CTRL_ATTR_MCAST_GRP_NAME &&
-					    mnl_attr_validate(a, MNL_TYPE_NUL_STRING) >= 0)
-						name = mnl_attr_get_str(a);
-					if (mnl_attr_get_type(a) == CTRL_ATTR_MCAST_GRP_ID &&
-					    mnl_attr_validate(a, MNL_TYPE_U32) >= 0)
-						id = mnl_attr_get_u32(a);
-				}
-				if (name && !strcmp(name, q->group))
-					q->f.group = id;
-			}
-			break;
-		}
-	}
-}
-
-/* nlctrl's answer for a family: 0, -ENOENT if it is not registered. */
-static int resolve(int fd, const char *name, const char *group,
-		   struct family *f)
-{
-	struct family_query q = { .name = name, .group = group };
-	struct nlmsghdr *nlh;
-	int ret;
-
-	nlh = genl_req(GENL_ID_CTRL, CTRL_CMD_GETFAMILY, NLM_F_ACK);
-	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, name);
-	ret = nl_talk(fd, nlh, family_msg, &q);
-	*f = q.f;
-	if (!ret && (!q.named || !q.f.id || !q.f.group))
-		ret = -EPROTO;
-	return ret;
-}
-
+/* The module registers its family with the events group: both must be there. */
 static int resolve_brkscope(int fd, struct family *f)
 {
-	return resolve(fd, BRKSCOPE_GENL_NAME, BRKSCOPE_MCGRP_EVENTS, f);
-}
+	int ret = resolve(fd, BRKSCOPE_GENL_NAME, BRKSCOPE_MCGRP_EVENTS, f);
 
-/* One process as a GET reply or a dump message shows it. */
-struct proc {
-	int nmsgs;
-	bool bad;		/* an attribute of the wrong size or command */
-	bool has[BRKSCOPE_A_MAX + 1];
-	uint32_t pid;
-	uint64_t val[BRKSCOPE_A_MAX + 1];
-};
-
-static void parse_proc(const struct nlmsghdr *nlh, struct proc *p)
-{
-	const struct genlmsghdr *g = mnl_nlmsg_get_payload(nlh);
-	const struct nlattr *attr;
-
-	memset(p, 0, sizeof(*p));
-	p->nmsgs = 1;
-	p->bad = g->cmd != BRKSCOPE_CMD_GET;
-	mnl_attr_for_each(attr, nlh, GENL_HDRLEN) {
-		int type = mnl_attr_get_type(attr);
-
-		if (type > BRKSCOPE_A_MAX || type == BRKSCOPE_A_PAD ||
-		    type == BRKSCOPE_A_COMM)
-			continue;
-		if (type == BRKSCOPE_A_PID) {
-			p->bad |= mnl_attr_validate(attr, MNL_TYPE_U32) < 0;
-			p->pid = mnl_attr_get_u32(attr);
-		} else if (type == BRKSCOPE_A_TRACKED) {
-			p->bad |= mnl_attr_validate(attr, MNL_TYPE_FLAG) < 0;
-		} else if (type >= BRKSCOPE_A_START_BRK &&
-			   type <= BRKSCOPE_A_LAST_CHANGE_NS) {
-			p->bad |= mnl_attr_validate(attr, MNL_TYPE_U64) < 0;
-			p->val[type] = mnl_attr_get_u64(attr);
-		} else {
-			p->bad = true;
-		}
-		p->has[type] = true;
-	}
-}
-
-static void get_msg(const struct nlmsghdr *nlh, void *data)
-{
-	struct proc *p = data;
-	int n = p->nmsgs;
-
-	parse_proc(nlh, p);
-	p->nmsgs += n;
+	return !ret && !f->group ? -EPROTO : ret;
 }
 
 /* GET (do) of one pid: 0 with *p filled, or -errno. */
-static int nl_get(int fd, uint16_t family, int pid, struct proc *p)
+static int nl_get(int fd, uint16_t family, int pid, struct proc_info *p)
 {
 	struct nlmsghdr *nlh;
 	int ret;
 
 	memset(p, 0, sizeof(*p));
-	nlh = genl_req(family, BRKSCOPE_CMD_GET, NLM_F_ACK);
+	nlh = genl_msg(reqbuf, sizeof(reqbuf), family, BRKSCOPE_CMD_GET,
+		       BRKSCOPE_GENL_VERSION, NLM_F_REQUEST | NLM_F_ACK);
 	mnl_attr_put_u32(nlh, BRKSCOPE_A_PID, pid);
-	ret = nl_talk(fd, nlh, get_msg, p);
+	ret = nl_talk(fd, nlh, get_reply, p);
 	if (!ret && (p->nmsgs != 1 || p->bad || p->pid != (uint32_t)pid))
 		ret = -EPROTO;
 	return ret;
 }
 
-struct event {
-	uint64_t seq;
-	uint32_t pid;
-	uint8_t type;
-	uint8_t source;
-};
-
-/* A BRKSCOPE_CMD_EVENT message; false if it is not a well-formed one. */
-static bool parse_event(const struct nlmsghdr *nlh, struct event *ev)
+/*
+ * A BRKSCOPE_CMD_EVENT message with well-formed attributes, among them its
+ * sequence number, pid, type and source; false if it is not one.
+ */
+static bool event_ok(const struct nlmsghdr *nlh, struct brk_event *ev)
 {
 	const struct genlmsghdr *g = mnl_nlmsg_get_payload(nlh);
-	const struct nlattr *attr;
-	int seen = 0;
+	const unsigned int want = EVENT_BIT(BRKSCOPE_A_EVENT_SEQ) |
+		EVENT_BIT(BRKSCOPE_A_PID) | EVENT_BIT(BRKSCOPE_A_EVENT_TYPE) |
+		EVENT_BIT(BRKSCOPE_A_EVENT_SOURCE);
 
 	memset(ev, 0, sizeof(*ev));
 	if (nlh->nlmsg_len < NLMSG_HDRLEN + GENL_HDRLEN ||
 	    g->cmd != BRKSCOPE_CMD_EVENT)
 		return false;
-	mnl_attr_for_each(attr, nlh, GENL_HDRLEN) {
-		switch (mnl_attr_get_type(attr)) {
-		case BRKSCOPE_A_EVENT_SEQ:
-			if (mnl_attr_validate(attr, MNL_TYPE_U64) < 0)
-				return false;
-			ev->seq = mnl_attr_get_u64(attr);
-			seen |= 1;
-			break;
-		case BRKSCOPE_A_PID:
-			if (mnl_attr_validate(attr, MNL_TYPE_U32) < 0)
-				return false;
-			ev->pid = mnl_attr_get_u32(attr);
-			seen |= 2;
-			break;
-		case BRKSCOPE_A_EVENT_TYPE:
-			if (mnl_attr_validate(attr, MNL_TYPE_U8) < 0)
-				return false;
-			ev->type = mnl_attr_get_u8(attr);
-			seen |= 4;
-			break;
-		case BRKSCOPE_A_EVENT_SOURCE:
-			if (mnl_attr_validate(attr, MNL_TYPE_U8) < 0)
-				return false;
-			ev->source = mnl_attr_get_u8(attr);
-			seen |= 8;
-			break;
-		}
-	}
-	return seen == 15;
+	parse_event(nlh, ev);
+	return !ev->bad_attr && (ev->seen & want) == want;
 }
 
 /* ---- the fixture ---- */
@@ -669,15 +407,16 @@ static void reload(struct __test_metadata *_metadata,
 /* GET of pid must work, and show its live break and /proc's start_brk. */
 static void get_live(struct __test_metadata *_metadata,
 		     FIXTURE_DATA(stress) *self, int pid, unsigned long brk,
-		     struct proc *p)
+		     struct proc_info *p)
 {
 	int err = nl_get(self->nl, self->family, pid, p);
+	unsigned long start_brk = 0;
 
 	ASSERT_EQ(0, err) TH_LOG("GET %d: %s", pid, strerror(-err));
 	EXPECT_EQ(brk, p->val[BRKSCOPE_A_BRK]) TH_LOG("pid %d", pid);
 	EXPECT_EQ(page_align(brk), p->val[BRKSCOPE_A_HEAP_END]);
-	EXPECT_EQ(proc_start_brk(pid), p->val[BRKSCOPE_A_START_BRK])
-		TH_LOG("pid %d", pid);
+	EXPECT_EQ(0, proc_start_brk(pid, &start_brk)) TH_LOG("pid %d", pid);
+	EXPECT_EQ(start_brk, p->val[BRKSCOPE_A_START_BRK]) TH_LOG("pid %d", pid);
 }
 
 /* ---- 1: module reloads racing everything else ---- */
@@ -718,7 +457,7 @@ reload_stormer(struct reload_shared *sh, int i)
 		pause();
 }
 
-static char subbuf[RX_SIZE];
+static char subbuf[NL_RX_SIZE];
 
 /*
  * Subscribe to the events group and to nlctrl's notifications; on each new
@@ -736,7 +475,7 @@ static void __attribute__((noreturn)) reload_subscriber(struct reload_shared *sh
 	struct family_query q;
 	const struct nlmsghdr *nlh;
 	struct family ctrl, f;
-	struct event ev;
+	struct brk_event ev;
 
 	if (ctl < 0 || sub < 0) {
 		sh->sub_err = ctl < 0 ? -ctl : -sub;
@@ -790,7 +529,7 @@ static void __attribute__((noreturn)) reload_subscriber(struct reload_shared *sh
 				}
 				continue;
 			}
-			if (id >= FAMILY_IDS || !parse_event(nlh, &ev)) {
+			if (id >= FAMILY_IDS || !event_ok(nlh, &ev)) {
 				if (!sh->sub_malformed++)
 					snprintf(sh->sub_what, WHAT_LEN,
 						 "malformed event, type %u", id);
@@ -826,7 +565,7 @@ struct dump_check {
 static void dump_msg(const struct nlmsghdr *nlh, void *data)
 {
 	struct dump_check *d = data;
-	struct proc p;
+	struct proc_info p;
 	int i;
 
 	if (d->bad)
@@ -862,6 +601,7 @@ static void dump_msg(const struct nlmsghdr *nlh, void *data)
 static void __attribute__((noreturn)) reload_dumper(struct reload_shared *sh)
 {
 	struct dump_check d;
+	struct nlmsghdr *req;
 	struct family f;
 	int fd = nl_open(), ret, i;
 
@@ -877,8 +617,10 @@ static void __attribute__((noreturn)) reload_dumper(struct reload_shared *sh)
 			memset(&d, 0, sizeof(d));
 			d.sh = sh;
 			d.family = f.id;
-			ret = nl_talk(fd, genl_req(f.id, BRKSCOPE_CMD_GET, NLM_F_DUMP),
-				      dump_msg, &d);
+			req = genl_msg(reqbuf, sizeof(reqbuf), f.id,
+				       BRKSCOPE_CMD_GET, BRKSCOPE_GENL_VERSION,
+				       NLM_F_REQUEST | NLM_F_DUMP);
+			ret = nl_talk(fd, req, dump_msg, &d);
 		}
 		/*
 		 * ENOENT: no such family (any more).  EPROTONOSUPPORT: the
@@ -923,7 +665,7 @@ STRESS_SLOW_TEST(module_reloads_race_brk_storm_events_and_dumps)
 {
 	struct reload_shared *sh;
 	struct family f;
-	struct proc p;
+	struct proc_info p;
 	long busy = 0, cycles = env_count(RELOAD_CYCLES_ENV, RELOAD_CYCLES_DEFAULT);
 	uint64_t t0;
 	int i, cycle, pid, err;
@@ -1177,7 +919,7 @@ STRESS_SLOW_TEST(exec_storm_leaves_records_and_module_memory_as_they_were)
 	int areas0, areas;
 	unsigned long brk;
 	char path[PATH_MAX];
-	struct proc p;
+	struct proc_info p;
 	uint64_t t0;
 	double secs;
 	int pid, fd, err;
@@ -1303,7 +1045,7 @@ STRESS_TEST(threads_racing_for_one_page_count_one_growth_per_round)
 {
 	struct race_shared *sh;
 	long long in_use0, in_use;
-	struct proc before, after;
+	struct proc_info before, after;
 	int pid, err;
 
 	REQUIRE_MODULE();
@@ -1362,7 +1104,7 @@ STRESS_TEST(full_record_table_drops_exactly_the_untracked_growths)
 	char params[64];
 	struct table_shared *sh;
 	int pid[TABLE_LIMIT + TABLE_EXTRA], tracked, i;
-	struct proc p;
+	struct proc_info p;
 
 	REQUIRE_KO();
 	sh = shared_alloc(sizeof(*sh));
@@ -1464,8 +1206,8 @@ STRESS_TEST(unread_subscriber_loses_counted_events_and_gets_stay_prompt)
 	const struct nlmsghdr *nlh;
 	struct flood_shared *sh;
 	struct family f;
-	struct event ev;
-	struct proc p;
+	struct brk_event ev;
+	struct proc_info p;
 
 	REQUIRE_MODULE();
 	sh = shared_alloc(sizeof(*sh));
@@ -1503,13 +1245,13 @@ STRESS_TEST(unread_subscriber_loses_counted_events_and_gets_stay_prompt)
 
 	sent = stat_value("events_sent");
 	dropped = stat_value("events_dropped");
-	n = recv(sub, rx, sizeof(rx), MSG_DONTWAIT);
+	n = recv(sub, rxbuf, sizeof(rxbuf), MSG_DONTWAIT);
 	EXPECT_EQ(-1, n);
 	EXPECT_EQ(ENOBUFS, errno) TH_LOG("the overrun is reported first");
-	while ((n = recv(sub, rx, sizeof(rx), MSG_DONTWAIT)) > 0) {
-		for (nlh = (const struct nlmsghdr *)rx; mnl_nlmsg_ok(nlh, n);
+	while ((n = recv(sub, rxbuf, sizeof(rxbuf), MSG_DONTWAIT)) > 0) {
+		for (nlh = (const struct nlmsghdr *)rxbuf; mnl_nlmsg_ok(nlh, n);
 		     nlh = mnl_nlmsg_next(nlh, &n)) {
-			if (!parse_event(nlh, &ev) || ev.pid != (uint32_t)pid ||
+			if (!event_ok(nlh, &ev) || ev.pid != (uint32_t)pid ||
 			    ev.type != BRKSCOPE_EVENT_GROW ||
 			    ev.source != BRKSCOPE_SOURCE_BRK ||
 			    (delivered && ev.seq <= last)) {
@@ -1534,10 +1276,10 @@ STRESS_TEST(unread_subscriber_loses_counted_events_and_gets_stay_prompt)
 	/* A drained socket gets events again, numbered after the lost ones. */
 	ASSERT_EQ(1, write(cmd[1], "g", 1));
 	ASSERT_TRUE(wait_flag(&sh->state, 2, WAIT_MS));
-	n = nl_recv(sub, rx, sizeof(rx), WAIT_MS);
+	n = nl_recv(sub, rxbuf, sizeof(rxbuf), WAIT_MS);
 	ASSERT_LT(0, n) TH_LOG("recv: %s", strerror(-n));
-	nlh = (const struct nlmsghdr *)rx;
-	ASSERT_TRUE(mnl_nlmsg_ok(nlh, n) && parse_event(nlh, &ev));
+	nlh = (const struct nlmsghdr *)rxbuf;
+	ASSERT_TRUE(mnl_nlmsg_ok(nlh, n) && event_ok(nlh, &ev));
 	EXPECT_EQ((uint32_t)pid, ev.pid);
 	EXPECT_EQ(first + FLOOD_GROWTHS, ev.seq);
 	gaps += ev.seq - last - 1;

@@ -1,0 +1,380 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * brkscope selftests: generic netlink plumbing shared by the test programs
+ * that speak to the family (libmnl): sockets, requests, nlctrl's answer
+ * for a family, and the attributes of a process record and of an event.
+ *
+ * Static functions without asserts: forked children use them too.  The
+ * buffers are static, as nothing here may allocate.  Include after
+ * defining REPLY_TIMEOUT_MS (how long an answer may take), NL_RX_SIZE
+ * (rxbuf: answers) and NL_REQ_SIZE (reqbuf: requests).
+ */
+#ifndef BRKSCOPE_SELFTESTS_GENL_H
+#define BRKSCOPE_SELFTESTS_GENL_H
+
+#if !defined(REPLY_TIMEOUT_MS) || !defined(NL_RX_SIZE) || !defined(NL_REQ_SIZE)
+#error "define REPLY_TIMEOUT_MS, NL_RX_SIZE and NL_REQ_SIZE before including genl.h"
+#endif
+
+#include <errno.h>
+#include <poll.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <libmnl/libmnl.h>
+#include <linux/genetlink.h>
+#include <linux/netlink.h>
+
+#include "../module/uapi/brkscope.h"
+
+static char rxbuf[NL_RX_SIZE];
+static char reqbuf[NL_REQ_SIZE];
+/* Never 0, the sequence number events carry. */
+static uint32_t next_seq = 1000;
+
+/* A socket with extended acks; error acks do not echo the request. */
+static int nl_open(void)
+{
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
+	int one = 1, fd, err;
+
+	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
+	if (fd < 0)
+		return -errno;
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) ||
+	    setsockopt(fd, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one)) ||
+	    setsockopt(fd, SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one))) {
+		err = -errno;
+		close(fd);
+		return err;
+	}
+	return fd;
+}
+
+static int nl_join(int fd, uint32_t group)
+{
+	return setsockopt(fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &group,
+			  sizeof(group)) ? -errno : 0;
+}
+
+static int nl_send(int fd, const void *buf, size_t len)
+{
+	struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
+	ssize_t n;
+
+	n = sendto(fd, buf, len, 0, (struct sockaddr *)&kernel, sizeof(kernel));
+	if (n < 0)
+		return -errno;
+	return (size_t)n == len ? 0 : -EIO;
+}
+
+/*
+ * One datagram.  Returns its length, -ETIMEDOUT, -EMSGSIZE if cut, -errno.
+ * MSG_DONTWAIT: never waits longer than timeout_ms, whatever poll said.
+ */
+static int nl_recv(int fd, void *buf, size_t size, int timeout_ms)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	struct iovec iov = { .iov_base = buf, .iov_len = size };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
+	ssize_t n;
+	int ret;
+
+	do {
+		ret = poll(&pfd, 1, timeout_ms);
+	} while (ret < 0 && errno == EINTR);
+	if (ret < 0)
+		return -errno;
+	if (!ret)
+		return -ETIMEDOUT;
+	do {
+		n = recvmsg(fd, &msg, MSG_DONTWAIT);
+	} while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return -errno;
+	return msg.msg_flags & MSG_TRUNC ? -EMSGSIZE : n;
+}
+
+/*
+ * Start a generic netlink request in buf, after zeroing its first clear
+ * bytes: what a caller appends lands on zeros.
+ */
+static struct nlmsghdr *genl_msg(void *buf, size_t clear, uint16_t type,
+				 uint8_t cmd, uint8_t version, uint16_t flags)
+{
+	struct nlmsghdr *nlh;
+	struct genlmsghdr *g;
+
+	memset(buf, 0, clear);
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = type;
+	nlh->nlmsg_flags = flags;
+	nlh->nlmsg_seq = ++next_seq;
+	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
+	g->cmd = cmd;
+	g->version = version;
+	return nlh;
+}
+
+typedef void (*reply_fn)(const struct nlmsghdr *nlh, void *data);
+
+/*
+ * Send len bytes at req and hand every answer with its sequence number to
+ * fn until the NLMSG_ERROR or NLMSG_DONE that ends it: *end, in rxbuf.
+ * Returns 0, or -errno when the socket failed or nothing came in time.
+ */
+static int nl_exchange(int fd, const void *req, size_t len, reply_fn fn,
+		       void *data, const struct nlmsghdr **end)
+{
+	const struct nlmsghdr *r = req, *nlh;
+	uint32_t seq = r->nlmsg_seq;
+	int n, ret;
+
+	ret = nl_send(fd, req, len);
+	if (ret)
+		return ret;
+	for (;;) {
+		n = nl_recv(fd, rxbuf, sizeof(rxbuf), REPLY_TIMEOUT_MS);
+		if (n < 0)
+			return n;
+		for (nlh = (const struct nlmsghdr *)rxbuf; mnl_nlmsg_ok(nlh, n);
+		     nlh = mnl_nlmsg_next(nlh, &n)) {
+			if (nlh->nlmsg_seq != seq)
+				continue;
+			if (nlh->nlmsg_type == NLMSG_ERROR ||
+			    nlh->nlmsg_type == NLMSG_DONE) {
+				*end = nlh;
+				return 0;
+			}
+			if (fn)
+				fn(nlh, data);
+		}
+	}
+}
+
+/*
+ * nl_exchange() of a whole request.  Returns the request's -errno (0 for
+ * an ack or a dump's end), or the socket's.
+ */
+static int nl_talk(int fd, const struct nlmsghdr *req, reply_fn fn, void *data)
+{
+	const struct nlmsghdr *end;
+	int ret = nl_exchange(fd, req, req->nlmsg_len, fn, data, &end);
+
+	if (ret)
+		return ret;
+	if (end->nlmsg_len < NLMSG_HDRLEN + sizeof(int))
+		return 0;
+	return *(const int *)mnl_nlmsg_get_payload(end);
+}
+
+/* ---- nlctrl ---- */
+
+struct family {
+	uint16_t id;
+	uint32_t group;		/* of the multicast group asked for, or 0 */
+};
+
+struct family_query {
+	const char *name;	/* the family wanted */
+	const char *group;	/* and its multicast group */
+	bool named;		/* the message was about that family */
+	struct family f;
+};
+
+/* An nlctrl family message: its id and the id of the group wanted. */
+static void family_msg(const struct nlmsghdr *nlh, void *data)
+{
+	struct family_query *q = data;
+	const struct nlattr *attr, *grp, *a;
+
+	mnl_attr_for_each(attr, nlh, GENL_HDRLEN) {
+		switch (mnl_attr_get_type(attr)) {
+		case CTRL_ATTR_FAMILY_NAME:
+			if (mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) >= 0 &&
+			    !strcmp(mnl_attr_get_str(attr), q->name))
+				q->named = true;
+			break;
+		case CTRL_ATTR_FAMILY_ID:
+			if (mnl_attr_validate(attr, MNL_TYPE_U16) >= 0)
+				q->f.id = mnl_attr_get_u16(attr);
+			break;
+		case CTRL_ATTR_MCAST_GROUPS:
+			mnl_attr_for_each_nested(grp, attr) {
+				const char *name = NULL;
+				uint32_t id = 0;
+
+				mnl_attr_for_each_nested(a, grp) {
+					if (mnl_attr_get_type(a) == CTRL_ATTR_MCAST_GRP_NAME &&
+					    mnl_attr_validate(a, MNL_TYPE_NUL_STRING) >= 0)
+						name = mnl_attr_get_str(a);
+					if (mnl_attr_get_type(a) == CTRL_ATTR_MCAST_GRP_ID &&
+					    mnl_attr_validate(a, MNL_TYPE_U32) >= 0)
+						id = mnl_attr_get_u32(a);
+				}
+				if (name && !strcmp(name, q->group))
+					q->f.group = id;
+			}
+			break;
+		}
+	}
+}
+
+/*
+ * nlctrl's answer for a family: 0 with its id, and the group's id or 0
+ * (callers that need the group say so: a missing one is their failure);
+ * -ENOENT if the family is not registered, -EPROTO if the answer is not
+ * about it.
+ */
+static int resolve(int fd, const char *name, const char *group,
+		   struct family *f)
+{
+	struct family_query q = { .name = name, .group = group };
+	struct nlmsghdr *nlh;
+	int ret;
+
+	nlh = genl_msg(reqbuf, sizeof(reqbuf), GENL_ID_CTRL, CTRL_CMD_GETFAMILY,
+		       1, NLM_F_REQUEST | NLM_F_ACK);
+	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, name);
+	ret = nl_talk(fd, nlh, family_msg, &q);
+	*f = q.f;
+	if (!ret && (!q.named || !q.f.id))
+		ret = -EPROTO;
+	return ret;
+}
+
+/* ---- brkscope's messages ---- */
+
+/* One process as a GET reply or a dump message shows it. */
+struct proc_info {
+	int nmsgs;		/* BRKSCOPE_CMD_GET messages seen */
+	bool bad;		/* either of the two below, even of type 0 */
+	int bad_attr;		/* type of an attribute of the wrong size */
+	int bad_cmd;		/* a reply whose command was not GET */
+	bool has[BRKSCOPE_A_MAX + 1];
+	uint32_t pid;
+	char comm[32];
+	uint64_t val[BRKSCOPE_A_MAX + 1];
+};
+
+static bool is_u64_attr(int type)
+{
+	return type >= BRKSCOPE_A_START_BRK && type <= BRKSCOPE_A_LAST_CHANGE_NS;
+}
+
+static void parse_proc(const struct nlmsghdr *nlh, struct proc_info *p)
+{
+	const struct genlmsghdr *g = mnl_nlmsg_get_payload(nlh);
+	const struct nlattr *attr;
+
+	memset(p, 0, sizeof(*p));
+	p->nmsgs = 1;
+	if (g->cmd != BRKSCOPE_CMD_GET) {
+		p->bad = true;
+		p->bad_cmd = g->cmd;
+	}
+	mnl_attr_for_each(attr, nlh, GENL_HDRLEN) {
+		int type = mnl_attr_get_type(attr);
+
+		if (type > BRKSCOPE_A_MAX || type == BRKSCOPE_A_PAD)
+			continue;	/* clients ignore what they do not know */
+		if (type == BRKSCOPE_A_PID) {
+			if (mnl_attr_validate(attr, MNL_TYPE_U32) < 0)
+				goto bad;
+			p->pid = mnl_attr_get_u32(attr);
+		} else if (type == BRKSCOPE_A_COMM) {
+			if (mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) < 0 ||
+			    mnl_attr_get_payload_len(attr) > 16)
+				goto bad;
+			snprintf(p->comm, sizeof(p->comm), "%s",
+				 mnl_attr_get_str(attr));
+		} else if (type == BRKSCOPE_A_TRACKED) {
+			if (mnl_attr_validate(attr, MNL_TYPE_FLAG) < 0)
+				goto bad;
+		} else if (is_u64_attr(type)) {
+			if (mnl_attr_validate(attr, MNL_TYPE_U64) < 0)
+				goto bad;
+			p->val[type] = mnl_attr_get_u64(attr);
+		} else {
+			goto bad;	/* not a process attribute */
+		}
+		p->has[type] = true;
+		continue;
+bad:
+		p->bad = true;
+		p->bad_attr = type;
+	}
+}
+
+/* For nl_talk() and the like: data is a struct proc_info. */
+static void get_reply(const struct nlmsghdr *nlh, void *data)
+{
+	struct proc_info *p = data;
+	int n = p->nmsgs;
+
+	parse_proc(nlh, p);
+	p->nmsgs += n;
+}
+
+/* An event attribute's bit in brk_event.seen. */
+#define EVENT_BIT(type)	(1u << ((type) - BRKSCOPE_A_PID))
+
+struct brk_event {
+	uint64_t seq, old_brk, new_brk, len, time_ns;
+	uint8_t type, source;
+	uint32_t pid;
+	char comm[32];
+	unsigned int seen;	/* EVENT_BIT()s of the attributes present */
+	unsigned int missing;	/* how many of the 9 attributes were absent */
+	int bad_attr;
+};
+
+/* The attributes of an event message (whose command the caller checked). */
+static void parse_event(const struct nlmsghdr *nlh, struct brk_event *ev)
+{
+	const struct nlattr *attr;
+
+	memset(ev, 0, sizeof(*ev));
+	mnl_attr_for_each(attr, nlh, GENL_HDRLEN) {
+		int type = mnl_attr_get_type(attr);
+		enum mnl_attr_data_type want = MNL_TYPE_U64;
+		uint64_t *dst = NULL;
+
+		switch (type) {
+		case BRKSCOPE_A_EVENT_SEQ:	dst = &ev->seq; break;
+		case BRKSCOPE_A_EVENT_OLD_BRK:	dst = &ev->old_brk; break;
+		case BRKSCOPE_A_EVENT_NEW_BRK:	dst = &ev->new_brk; break;
+		case BRKSCOPE_A_EVENT_LEN:	dst = &ev->len; break;
+		case BRKSCOPE_A_EVENT_TIME_NS:	dst = &ev->time_ns; break;
+		case BRKSCOPE_A_EVENT_TYPE:
+		case BRKSCOPE_A_EVENT_SOURCE:	want = MNL_TYPE_U8; break;
+		case BRKSCOPE_A_PID:		want = MNL_TYPE_U32; break;
+		case BRKSCOPE_A_COMM:		want = MNL_TYPE_NUL_STRING; break;
+		default:
+			continue;
+		}
+		if (mnl_attr_validate(attr, want) < 0) {
+			ev->bad_attr = type;
+			continue;
+		}
+		ev->seen |= EVENT_BIT(type);
+		if (dst)
+			*dst = mnl_attr_get_u64(attr);
+		else if (type == BRKSCOPE_A_EVENT_TYPE)
+			ev->type = mnl_attr_get_u8(attr);
+		else if (type == BRKSCOPE_A_EVENT_SOURCE)
+			ev->source = mnl_attr_get_u8(attr);
+		else if (type == BRKSCOPE_A_PID)
+			ev->pid = mnl_attr_get_u32(attr);
+		else
+			snprintf(ev->comm, sizeof(ev->comm), "%s",
+				 mnl_attr_get_str(attr));
+	}
+	ev->missing = 9 - __builtin_popcount(ev->seen);
+}
+
+#endif /* BRKSCOPE_SELFTESTS_GENL_H */
