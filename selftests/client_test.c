@@ -267,13 +267,27 @@ static int run(struct __test_metadata *_metadata, char *const argv[],
 	pid = fork();
 	ASSERT_LE(0, pid) TH_LOG("fork: %s", strerror(errno));
 	if (!pid) {
+		int exe;
+
 		signal(SIGPIPE, SIG_DFL);
 		if (dup2(fin, STDIN_FILENO) < 0 || dup2(fout, STDOUT_FILENO) < 0 ||
 		    dup2(ferr, STDERR_FILENO) < 0)
 			_exit(126);
-		if (unpriv && drop_privileges())
+		if (!unpriv) {
+			execvp(argv[0], argv);
+			_exit(127);
+		}
+		/*
+		 * Opened while still root: nobody may not search the
+		 * directories above the binary (a clone under /root, mode
+		 * 0700), though the file itself is world-executable.
+		 */
+		exe = open(argv[0], O_RDONLY | O_CLOEXEC);
+		if (exe < 0)
+			_exit(127);
+		if (drop_privileges())
 			_exit(125);
-		execvp(argv[0], argv);
+		fexecve(exe, argv, environ);
 		_exit(127);
 	}
 	status = wait_timeout(pid, CMD_TIMEOUT_MS);
