@@ -119,8 +119,8 @@ guest_tap() {
 
 # The guests, one per test kernel; make check-debug runs two on the debug
 # kernel: the whole suite, and beside it stress_test with a fork/exec storm
-# of 100,000 processes, enough to wrap pid numbers around (some 35 minutes:
-# a storm process costs about 21 ms there; Documentation/testing.rst).
+# of 100,000 processes, enough to wrap pid numbers around (some 40 minutes:
+# a storm process costs about 24 ms there; Documentation/testing.rst).
 # Each guest runs on one host thread (vm-run.sh), so two at a time keep
 # the host's two cores busy; results are reported in the jobs' order.
 # The debug kernel's tasks cost more memory (KASAN doubles kernel stacks):
