@@ -35,12 +35,14 @@ struct brkscope_counters {
 /**
  * struct brkscope_row - a copy of one record, taken under its bucket lock
  * @mm:   the record's key; compared, never dereferenced
- * @tgid: thread-group id in the initial pid namespace
- * @comm: command name of the last task that changed the record
+ * @life: which life of the mm at that address (brkscope_mm_life())
+ * @tgid: thread-group id of the mm's owner, initial pid namespace
+ * @comm: command name of the mm's owner at the last counted change
  * @c:    the counters
  */
 struct brkscope_row {
 	const struct mm_struct *mm;
+	u64 life;
 	pid_t tgid;
 	char comm[TASK_COMM_LEN];
 	struct brkscope_counters c;
@@ -61,63 +63,88 @@ enum brkscope_event_kind {
 };
 
 /**
- * struct brkscope_view - one process as a reader sees it
- * @pid:       thread-group id in the reader's pid namespace
- * @comm:      command name
- * @start_brk: mm->start_brk, read live
- * @brk:       mm->brk, read live
- * @tracked:   the mm has a record
- * @c:         the record's counters, zero if none
+ * struct brkscope_view - one process as a reader sees it, every field a
+ * reader shows derived here once
+ * @pid:        thread-group id in the reader's pid namespace
+ * @comm:       command name
+ * @start_brk:  mm->start_brk, read live
+ * @brk:        mm->brk, read live
+ * @heap_end:   PAGE_ALIGN(@brk): where the heap's mapping ends
+ * @heap_bytes: @brk - @start_brk, 0 if @brk is below @start_brk
+ * @peak_brk:   the highest break seen: the record's, or @brk if higher
+ * @tracked:    the mm has a record
+ * @c:          the record's counters, zero if none
  */
 struct brkscope_view {
 	pid_t pid;
 	char comm[TASK_COMM_LEN];
 	unsigned long start_brk;
 	unsigned long brk;
+	unsigned long heap_end;
+	unsigned long heap_bytes;
+	unsigned long peak_brk;
 	bool tracked;
 	struct brkscope_counters c;
 };
 
+struct cred;
+struct pid_namespace;
+
+/**
+ * struct brkscope_reader - whom an answer is for
+ * @opener: the credentials a netlink socket was opened with (its file's
+ *          f_cred), judged as well as current's; NULL when there is no
+ *          socket
+ * @ns:     the pid namespace pids are looked up and reported in
+ * @check:  apply the /proc access rule (debugfs, being root-only, does not)
+ */
+struct brkscope_reader {
+	const struct cred *opener;
+	struct pid_namespace *ns;
+	bool check;
+};
+
 /* view.c */
-int brkscope_view_task(struct task_struct *task, const struct mm_struct *want_mm,
-		       bool check, struct brkscope_view *v);
-struct task_struct *brkscope_find_task(pid_t nr);
+struct mm_struct *brkscope_process_mm(struct task_struct *task);
+int brkscope_view_task(struct task_struct *task, const struct brkscope_reader *rd,
+		       const struct brkscope_row *row, struct brkscope_view *v);
+struct task_struct *brkscope_find_task(pid_t nr, struct pid_namespace *ns);
 struct task_struct *brkscope_task_of_record(pid_t tgid);
 
 /* records.c */
 int brkscope_records_init(unsigned int limit);
 void brkscope_records_exit(void);
-void brkscope_record_event(const struct mm_struct *mm,
-			   enum brkscope_event_kind kind,
+void brkscope_record_event(struct mm_struct *mm, enum brkscope_event_kind kind,
 			   unsigned long bytes, unsigned long brk);
-void brkscope_record_forget(const struct mm_struct *mm);
-bool brkscope_record_lookup(const struct mm_struct *mm,
-			    struct brkscope_counters *out);
+void brkscope_record_forget(struct mm_struct *mm);
+bool brkscope_record_lookup(struct mm_struct *mm, struct brkscope_counters *out);
 size_t brkscope_records_snapshot(struct brkscope_row *rows, size_t max);
 unsigned int brkscope_records_in_use(void);
 unsigned int brkscope_records_limit(void);
 u64 brkscope_records_dropped(void);
+u64 brkscope_records_stale(void);
 
 /* probes.c */
 
 /**
- * struct brkscope_probe_stats - per-probe figures for the stats file
- * @name:   probed symbol
- * @hits:   handler entries
- * @missed: hits the kprobe layer could not deliver (nmissed)
+ * enum brkscope_probe - the probes, as the stats count them
+ * @BRKSCOPE_PROBE_GROW:    do_brk_flags()
+ * @BRKSCOPE_PROBE_SYSCALL: brk(2), both entry points
+ * @BRKSCOPE_PROBE_MM_EXIT: exit_mmap()
+ * @BRKSCOPE_PROBE_LOADER:  not a probe: do_brk_flags() hits from the ELF
+ *                          loader (hits only)
  */
-struct brkscope_probe_stats {
-	const char *name;
-	u64 hits;
-	u64 missed;
+enum brkscope_probe {
+	BRKSCOPE_PROBE_GROW,
+	BRKSCOPE_PROBE_SYSCALL,
+	BRKSCOPE_PROBE_MM_EXIT,
+	BRKSCOPE_PROBE_LOADER,
 };
-
-#define BRKSCOPE_NR_PROBES 3
 
 int brkscope_probes_init(unsigned int maxactive);
 void brkscope_probes_exit(void);
-void brkscope_probes_stats(struct brkscope_probe_stats st[BRKSCOPE_NR_PROBES]);
-u64 brkscope_probes_loader_maps(void);
+u64 brkscope_probe_hits(enum brkscope_probe p);
+u64 brkscope_probe_missed(enum brkscope_probe p);
 
 /**
  * struct brkscope_event - one heap event on its way to subscribers
@@ -159,31 +186,21 @@ bool brkscope_netlink_has_listeners(void);
 int brkscope_netlink_send_event(const struct brkscope_event *ev);
 
 /**
- * struct brkscope_stats - every global figure, for debugfs and netlink
- * @probe_hits:      all probes' hits
- * @probe_missed:    all probes' misses
- * @probe:           each probe's, see brkscope_probes_stats()
- * @loader_maps:     do_brk_flags() calls from the ELF loader
- * @records_in_use:  records tracking a process now
- * @records_limit:   max_records
- * @records_dropped: events lost to a full record pool
- * @events_sent:     events multicast to subscribers
- * @events_dropped:  events lost to a full ring or a full subscriber socket
+ * struct brkscope_stat - one global figure, for debugfs and netlink
+ * @name:  its name in debugfs's stats file (and the client's output)
+ * @attr:  its BRKSCOPE_STATS_A_* attribute
+ * @value: its value when read
  */
-struct brkscope_stats {
-	u64 probe_hits;
-	u64 probe_missed;
-	struct brkscope_probe_stats probe[BRKSCOPE_NR_PROBES];
-	u64 loader_maps;
-	u64 records_in_use;
-	u64 records_limit;
-	u64 records_dropped;
-	u64 events_sent;
-	u64 events_dropped;
+struct brkscope_stat {
+	const char *name;
+	int attr;
+	u64 value;
 };
 
+#define BRKSCOPE_NR_STATS 15
+
 /* stats.c */
-void brkscope_stats_read(struct brkscope_stats *st);
+void brkscope_stats_read(struct brkscope_stat st[BRKSCOPE_NR_STATS]);
 
 /* debugfs.c */
 void brkscope_debugfs_init(void);

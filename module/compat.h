@@ -12,6 +12,8 @@
 #include <linux/ptrace.h>
 #include <linux/sched.h>
 #include <linux/compat.h>
+#include <linux/mm_types.h>
+#include <linux/rcupdate.h>
 #include <asm/syscall.h>
 #include <asm/unistd.h>
 
@@ -54,6 +56,40 @@ static inline unsigned long brkscope_syscall_arg(struct pt_regs *regs, bool ia32
 /* exit_mmap(struct mm_struct *mm): unchanged from 6.1 to 6.12. */
 #define BRKSCOPE_MM_EXIT_SYMBOL	"exit_mmap"
 #define BRKSCOPE_MM_EXIT_ARG_MM	0
+
+/*
+ * A value that tells one mm_struct's life from the next one allocated at the
+ * same address: x86's mm->context.ctx_id, "never reused, and zero is not a
+ * valid ctx_id" (arch/x86/include/asm/mmu.h, 4.15 to 6.12 at least).  A
+ * record keyed by the mm pointer alone would hand a recycled pointer the
+ * history of the mm that died there whenever the exit_mmap probe missed.
+ */
+static inline u64 brkscope_mm_life(const struct mm_struct *mm)
+{
+	return READ_ONCE(mm->context.ctx_id);
+}
+
+/**
+ * brkscope_mm_owner() - the process an mm belongs to, RCU held by the caller
+ * @mm: an mm that is current's, or that the caller holds a reference on
+ *
+ * A task that shares @mm without CLONE_THREAD (vfork's child before it
+ * execs, CLONE_VM) is not its owner: mm->owner, which exit keeps pointing at
+ * a live user, is.  It exists only with CONFIG_MEMCG (set in Debian's
+ * kernels, 6.1 to 6.12); without it, current is the best guess.
+ *
+ * Return: a task that is valid until rcu_read_unlock().
+ */
+static inline struct task_struct *brkscope_mm_owner(struct mm_struct *mm)
+{
+#ifdef CONFIG_MEMCG
+	struct task_struct *owner = rcu_dereference(mm->owner);
+
+	if (owner)
+		return owner;
+#endif
+	return current;
+}
 
 /**
  * brkscope_in_brk_syscall() - is current inside brk(2)?

@@ -44,10 +44,9 @@ static void put_view_row(struct seq_file *m, const struct brkscope_view *v)
 	seq_escape(m, v->comm, " \t\n\\");
 	seq_printf(m, "%*s 0x%-16lx 0x%-16lx 0x%-16lx %-12lu %-6llu %-12llu %-13llu %-8llu %-13llu 0x%lx\n",
 		   (int)(16 - min_t(size_t, strlen(v->comm), 16)), "",
-		   v->start_brk, v->brk, PAGE_ALIGN(v->brk),
-		   v->brk - v->start_brk, v->c.grows, v->c.grown_bytes,
-		   v->c.failed_grows, v->c.shrinks, v->c.shrunk_bytes,
-		   max(v->c.peak_brk, v->brk));
+		   v->start_brk, v->brk, v->heap_end, v->heap_bytes,
+		   v->c.grows, v->c.grown_bytes, v->c.failed_grows,
+		   v->c.shrinks, v->c.shrunk_bytes, v->peak_brk);
 }
 
 static int cmp_view_pid(const void *a, const void *b)
@@ -57,9 +56,18 @@ static int cmp_view_pid(const void *a, const void *b)
 	return (x->pid > y->pid) - (x->pid < y->pid);
 }
 
+/* debugfs is root's: no access rule, pids in the reader's namespace. */
+static void debugfs_reader(struct brkscope_reader *rd)
+{
+	rd->opener = NULL;
+	rd->ns = task_active_pid_ns(current);
+	rd->check = false;
+}
+
 static int processes_show(struct seq_file *m, void *unused)
 {
 	size_t cap = brkscope_records_in_use() + 64, n, i, shown = 0;
+	struct brkscope_reader rd;
 	struct brkscope_row *rows;
 	struct brkscope_view *views;
 	int ret = 0;
@@ -71,21 +79,17 @@ static int processes_show(struct seq_file *m, void *unused)
 		ret = -ENOMEM;
 		goto out;
 	}
+	debugfs_reader(&rd);
 	n = brkscope_records_snapshot(rows, cap);
 	for (i = 0; i < n; i++) {
 		struct task_struct *task = brkscope_task_of_record(rows[i].tgid);
-		struct brkscope_view *v = &views[shown];
 
+		cond_resched();
 		if (!task)
 			continue;
-		if (!brkscope_view_task(task, rows[i].mm, false, v)) {
-			memcpy(v->comm, rows[i].comm, sizeof(v->comm));
-			v->c = rows[i].c;
-			v->tracked = true;
+		if (!brkscope_view_task(task, &rd, &rows[i], &views[shown]))
 			shown++;
-		}
 		put_task_struct(task);
-		cond_resched();
 	}
 	sort(views, shown, sizeof(*views), cmp_view_pid, NULL);
 	put_view_header(m);
@@ -100,24 +104,12 @@ DEFINE_SHOW_ATTRIBUTE(processes);
 
 static int stats_show(struct seq_file *m, void *unused)
 {
-	struct brkscope_stats st;
+	struct brkscope_stat st[BRKSCOPE_NR_STATS];
 	int i;
 
-	brkscope_stats_read(&st);
-	seq_printf(m, "%-20s %llu\n", "probe_hits", st.probe_hits);
-	seq_printf(m, "%-20s %llu\n", "probe_missed", st.probe_missed);
-	for (i = 0; i < BRKSCOPE_NR_PROBES; i++) {
-		seq_printf(m, "%s_hits%*s %llu\n", st.probe[i].name,
-			   (int)(15 - strlen(st.probe[i].name)), "", st.probe[i].hits);
-		seq_printf(m, "%s_missed%*s %llu\n", st.probe[i].name,
-			   (int)(13 - strlen(st.probe[i].name)), "", st.probe[i].missed);
-	}
-	seq_printf(m, "%-20s %llu\n", "loader_maps", st.loader_maps);
-	seq_printf(m, "%-20s %llu\n", "records_in_use", st.records_in_use);
-	seq_printf(m, "%-20s %llu\n", "records_limit", st.records_limit);
-	seq_printf(m, "%-20s %llu\n", "records_dropped", st.records_dropped);
-	seq_printf(m, "%-20s %llu\n", "events_sent", st.events_sent);
-	seq_printf(m, "%-20s %llu\n", "events_dropped", st.events_dropped);
+	brkscope_stats_read(st);
+	for (i = 0; i < BRKSCOPE_NR_STATS; i++)
+		seq_printf(m, "%-20s %llu\n", st[i].name, st[i].value);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(stats);
@@ -137,6 +129,7 @@ static int pid_show(struct seq_file *m, void *unused)
 	struct pid_file *pf = m->private;
 	struct task_struct *task;
 	struct brkscope_view v = {};
+	struct brkscope_reader rd;
 	struct pid *pid;
 	int ret;
 
@@ -150,7 +143,8 @@ static int pid_show(struct seq_file *m, void *unused)
 	task = get_pid_task(pid, PIDTYPE_PID);
 	if (!task)
 		goto out;
-	ret = brkscope_view_task(task, NULL, false, &v);
+	debugfs_reader(&rd);
+	ret = brkscope_view_task(task, &rd, NULL, &v);
 	put_task_struct(task);
 	if (ret)
 		goto out;
@@ -160,14 +154,14 @@ static int pid_show(struct seq_file *m, void *unused)
 	seq_escape(m, v.comm, " \t\n\\");
 	seq_printf(m, "\n%-13s 0x%lx\n", "start_brk", v.start_brk);
 	seq_printf(m, "%-13s 0x%lx\n", "brk", v.brk);
-	seq_printf(m, "%-13s 0x%lx\n", "heap_end", PAGE_ALIGN(v.brk));
-	seq_printf(m, "%-13s %lu\n", "heap_bytes", v.brk - v.start_brk);
+	seq_printf(m, "%-13s 0x%lx\n", "heap_end", v.heap_end);
+	seq_printf(m, "%-13s %lu\n", "heap_bytes", v.heap_bytes);
 	seq_printf(m, "%-13s %llu\n", "grows", v.c.grows);
 	seq_printf(m, "%-13s %llu\n", "grown_bytes", v.c.grown_bytes);
 	seq_printf(m, "%-13s %llu\n", "failed_grows", v.c.failed_grows);
 	seq_printf(m, "%-13s %llu\n", "shrinks", v.c.shrinks);
 	seq_printf(m, "%-13s %llu\n", "shrunk_bytes", v.c.shrunk_bytes);
-	seq_printf(m, "%-13s 0x%lx\n", "peak_brk", max(v.c.peak_brk, v.brk));
+	seq_printf(m, "%-13s 0x%lx\n", "peak_brk", v.peak_brk);
 	if (v.c.last_change_ns)
 		seq_printf(m, "%-13s %llu.%09llu\n", "last_change",
 			   v.c.last_change_ns / NSEC_PER_SEC,
@@ -238,7 +232,7 @@ static ssize_t pid_write(struct file *file, const char __user *ubuf,
 	pid = find_get_pid(nr);		/* in the writer's pid namespace */
 	task = get_pid_task(pid, PIDTYPE_PID);
 	if (task) {
-		mm = get_task_mm(task);
+		mm = brkscope_process_mm(task);
 		put_task_struct(task);
 	}
 	if (!mm) {			/* gone, or a kernel thread: no heap */

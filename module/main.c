@@ -33,16 +33,21 @@ static int __init brkscope_init(void)
 		pr_err("maxactive=%u is out of range 1..4096\n", maxactive);
 		return -EINVAL;
 	}
-	/* Probes last: everything they feed must exist when they fire. */
+	/*
+	 * Each part is set up after those it uses (events send through the
+	 * family), probes last: everything they feed must exist when they
+	 * fire.  Teardown, here on error and in brkscope_exit(), is the exact
+	 * mirror, so the event work is stopped before the family goes.
+	 */
 	ret = brkscope_records_init(max_records);
 	if (ret)
 		return ret;
-	ret = brkscope_events_init();
-	if (ret)
-		goto out_records;
 	ret = brkscope_netlink_init();
 	if (ret)
-		goto out_events;
+		goto out_records;
+	ret = brkscope_events_init();
+	if (ret)
+		goto out_netlink;
 	brkscope_debugfs_init();
 	ret = brkscope_probes_init(maxactive);
 	if (ret)
@@ -51,20 +56,20 @@ static int __init brkscope_init(void)
 
 out_debugfs:
 	brkscope_debugfs_exit();
-	brkscope_netlink_exit();
-out_events:
 	brkscope_events_exit();
+out_netlink:
+	brkscope_netlink_exit();
 out_records:
 	brkscope_records_exit();
 	return ret;
 }
 
-/* Probes first: nothing new comes in while the rest is taken down. */
+/* The mirror of brkscope_init(): nothing new comes in once probes are gone. */
 static void __exit brkscope_exit(void)
 {
 	brkscope_probes_exit();
-	brkscope_events_exit();
 	brkscope_debugfs_exit();
+	brkscope_events_exit();
 	brkscope_netlink_exit();
 	brkscope_records_exit();
 }

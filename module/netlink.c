@@ -8,12 +8,16 @@
  * message that says what was wrong.
  */
 
+#include <linux/cred.h>
+#include <linux/fs.h>
+#include <linux/net.h>
 #include <linux/pid.h>
 #include <linux/pid_namespace.h>
 #include <linux/sched/task.h>
 #include <linux/threads.h>
 #include <net/genetlink.h>
 #include <net/netlink.h>
+#include <net/sock.h>
 
 #include "brkscope.h"
 #include "compat.h"
@@ -43,13 +47,13 @@ static int put_process(struct sk_buff *skb, const struct brkscope_view *v)
 	    nla_put_string(skb, BRKSCOPE_A_COMM, v->comm) ||
 	    put_u64(skb, BRKSCOPE_A_START_BRK, v->start_brk) ||
 	    put_u64(skb, BRKSCOPE_A_BRK, v->brk) ||
-	    put_u64(skb, BRKSCOPE_A_HEAP_END, PAGE_ALIGN(v->brk)) ||
+	    put_u64(skb, BRKSCOPE_A_HEAP_END, v->heap_end) ||
 	    put_u64(skb, BRKSCOPE_A_GROWS, v->c.grows) ||
 	    put_u64(skb, BRKSCOPE_A_GROWN_BYTES, v->c.grown_bytes) ||
 	    put_u64(skb, BRKSCOPE_A_FAILED_GROWS, v->c.failed_grows) ||
 	    put_u64(skb, BRKSCOPE_A_SHRINKS, v->c.shrinks) ||
 	    put_u64(skb, BRKSCOPE_A_SHRUNK_BYTES, v->c.shrunk_bytes) ||
-	    put_u64(skb, BRKSCOPE_A_PEAK_BRK, max(v->c.peak_brk, v->brk)))
+	    put_u64(skb, BRKSCOPE_A_PEAK_BRK, v->peak_brk))
 		return -EMSGSIZE;
 	if (v->c.last_change_ns &&
 	    put_u64(skb, BRKSCOPE_A_LAST_CHANGE_NS, v->c.last_change_ns))
@@ -59,9 +63,29 @@ static int put_process(struct sk_buff *skb, const struct brkscope_view *v)
 	return 0;
 }
 
+/*
+ * The credentials the requesting socket was opened with.  A request is
+ * handled in the context of whoever wrote it to the socket, and a dump is
+ * resumed by whoever reads it: neither need be the socket's opener.  NULL
+ * for a kernel socket, which has no file (as netlink_ns_capable() trusts).
+ */
+static const struct cred *opener_cred(const struct sk_buff *skb)
+{
+	const struct sock *sk = NETLINK_CB(skb).sk;
+
+	if (!sk || !sk->sk_socket || !sk->sk_socket->file)
+		return NULL;
+	return sk->sk_socket->file->f_cred;
+}
+
 static int get_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *attr = info->attrs[BRKSCOPE_A_PID];
+	struct brkscope_reader rd = {
+		.opener	= opener_cred(skb),
+		.ns	= task_active_pid_ns(current),
+		.check	= true,
+	};
 	struct task_struct *task;
 	struct brkscope_view v;
 	struct sk_buff *msg;
@@ -72,13 +96,13 @@ static int get_doit(struct sk_buff *skb, struct genl_info *info)
 		NL_SET_ERR_MSG(info->extack, "GET needs a pid (BRKSCOPE_A_PID)");
 		return -EINVAL;
 	}
-	task = brkscope_find_task(nla_get_u32(attr));
+	task = brkscope_find_task(nla_get_u32(attr), rd.ns);
 	if (!task) {
 		NL_SET_ERR_MSG_ATTR(info->extack, attr,
 				    "no such process in the caller's pid namespace");
 		return -ESRCH;
 	}
-	ret = brkscope_view_task(task, NULL, true, &v);
+	ret = brkscope_view_task(task, &rd, NULL, &v);
 	put_task_struct(task);
 	if (ret == -ESRCH) {
 		NL_SET_ERR_MSG_ATTR(info->extack, attr,
@@ -87,7 +111,7 @@ static int get_doit(struct sk_buff *skb, struct genl_info *info)
 	}
 	if (ret == -EPERM) {
 		NL_SET_ERR_MSG_ATTR(info->extack, attr,
-				    "no ptrace read access to this process (the rule of /proc/PID/stat)");
+				    "no ptrace read access to this process, for the caller or the socket's opener (the rule of /proc/PID/stat)");
 		return ret;
 	}
 
@@ -103,9 +127,27 @@ static int get_doit(struct sk_buff *skb, struct genl_info *info)
 	return genlmsg_reply(msg, info);
 }
 
+/*
+ * What a dump keeps between the recv() calls that resume it, pinned when it
+ * starts: whom it answers to, and the next pid to look at.
+ */
+struct dump_state {
+	const struct cred *opener;
+	struct pid_namespace *ns;
+	pid_t next;
+};
+
+static struct dump_state *dump_state(struct netlink_callback *cb)
+{
+	BUILD_BUG_ON(sizeof(struct dump_state) > sizeof(cb->ctx));
+	return (struct dump_state *)cb->ctx;
+}
+
 static int get_dump_start(struct netlink_callback *cb)
 {
 	const struct nlattr *attr = brkscope_dump_attrs(cb)[BRKSCOPE_A_PID];
+	struct dump_state *st = dump_state(cb);
+	const struct cred *opener;
 
 	if (attr) {
 		/* Before 6.5 a dump's start() has no extack: errno only. */
@@ -113,30 +155,58 @@ static int get_dump_start(struct netlink_callback *cb)
 				    "a dump lists every process: leave out the pid, or drop NLM_F_DUMP");
 		return -EINVAL;
 	}
-	cb->args[0] = 1;	/* the next pid to look at */
+	/*
+	 * The dump lists the pid namespace of the task that asked for it,
+	 * whoever resumes it later: pids are numbers in one namespace only.
+	 */
+	opener = opener_cred(cb->skb);
+	st->opener = opener ? get_cred(opener) : NULL;
+	st->ns = get_pid_ns(task_active_pid_ns(current));
+	st->next = 1;
+	return 0;
+}
+
+/* Also when the socket is closed before the dump ended. */
+static int get_dump_done(struct netlink_callback *cb)
+{
+	struct dump_state *st = dump_state(cb);
+
+	if (st->opener)
+		put_cred(st->opener);
+	put_pid_ns(st->ns);
 	return 0;
 }
 
 /*
- * Walk the caller's pid namespace in pid order, as /proc's readdir does, and
+ * Walk the dump's pid namespace in pid order, as /proc's readdir does, and
  * resume from the pid that did not fit.  A process that lives through the
  * whole dump is listed exactly once, whatever exits or forks meanwhile.
+ * Each row must pass the /proc rule for the socket's opener and for the
+ * task reading now.
  */
 static int get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
-	struct pid_namespace *ns = task_active_pid_ns(current);
-	pid_t nr = cb->args[0];
+	struct dump_state *st = dump_state(cb);
+	struct brkscope_reader rd = {
+		.opener	= st->opener,
+		.ns	= st->ns,
+		.check	= true,
+	};
+	pid_t nr = st->next;
 	struct brkscope_view v;
 
 	for (; nr > 0; nr++) {
 		struct task_struct *task = NULL;
 		struct pid *pid;
 		void *hdr;
+		int ret;
 
+		/* Also between processes skipped: they may be thousands. */
+		cond_resched();
 		rcu_read_lock();
-		pid = find_ge_pid(nr, ns);
+		pid = find_ge_pid(nr, rd.ns);
 		if (pid) {
-			nr = pid_nr_ns(pid, ns);
+			nr = pid_nr_ns(pid, rd.ns);
 			task = pid_task(pid, PIDTYPE_TGID);
 			if (task)
 				get_task_struct(task);
@@ -148,11 +218,10 @@ static int get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 		}
 		if (!task)
 			continue;	/* a thread id, not a process */
-		if (brkscope_view_task(task, NULL, true, &v)) {
-			put_task_struct(task);
-			continue;	/* no address space, or not ours to see */
-		}
+		ret = brkscope_view_task(task, &rd, NULL, &v);
 		put_task_struct(task);
+		if (ret)
+			continue;	/* no address space, or not ours to see */
 
 		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
 				  cb->nlh->nlmsg_seq, &brkscope_family,
@@ -164,42 +233,24 @@ static int get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 			break;
 		}
 		genlmsg_end(skb, hdr);
-		cond_resched();
 	}
-	cb->args[0] = nr;
+	st->next = nr;
 	return skb->len;
 }
 
 /* The BRKSCOPE_A_STATS nest: the figures of debugfs's stats file. */
-static int put_stats(struct sk_buff *msg, const struct brkscope_stats *st)
+static int put_stats(struct sk_buff *msg)
 {
-	const struct {
-		int attr;
-		u64 value;
-	} figures[] = {
-		{ BRKSCOPE_STATS_A_PROBE_HITS, st->probe_hits },
-		{ BRKSCOPE_STATS_A_PROBE_MISSED, st->probe_missed },
-		{ BRKSCOPE_STATS_A_DO_BRK_FLAGS_HITS, st->probe[0].hits },
-		{ BRKSCOPE_STATS_A_DO_BRK_FLAGS_MISSED, st->probe[0].missed },
-		{ BRKSCOPE_STATS_A_BRK_SYSCALL_HITS, st->probe[1].hits },
-		{ BRKSCOPE_STATS_A_BRK_SYSCALL_MISSED, st->probe[1].missed },
-		{ BRKSCOPE_STATS_A_EXIT_MMAP_HITS, st->probe[2].hits },
-		{ BRKSCOPE_STATS_A_EXIT_MMAP_MISSED, st->probe[2].missed },
-		{ BRKSCOPE_STATS_A_LOADER_MAPS, st->loader_maps },
-		{ BRKSCOPE_STATS_A_RECORDS_IN_USE, st->records_in_use },
-		{ BRKSCOPE_STATS_A_RECORDS_LIMIT, st->records_limit },
-		{ BRKSCOPE_STATS_A_RECORDS_DROPPED, st->records_dropped },
-		{ BRKSCOPE_STATS_A_EVENTS_SENT, st->events_sent },
-		{ BRKSCOPE_STATS_A_EVENTS_DROPPED, st->events_dropped },
-	};
+	struct brkscope_stat st[BRKSCOPE_NR_STATS];
 	struct nlattr *nest;
 	int i;
 
+	brkscope_stats_read(st);
 	nest = nla_nest_start(msg, BRKSCOPE_A_STATS);
 	if (!nest)
 		return -EMSGSIZE;
-	for (i = 0; i < ARRAY_SIZE(figures); i++) {
-		if (nla_put_u64_64bit(msg, figures[i].attr, figures[i].value,
+	for (i = 0; i < BRKSCOPE_NR_STATS; i++) {
+		if (nla_put_u64_64bit(msg, st[i].attr, st[i].value,
 				      BRKSCOPE_STATS_A_PAD)) {
 			nla_nest_cancel(msg, nest);
 			return -EMSGSIZE;
@@ -211,17 +262,15 @@ static int put_stats(struct sk_buff *msg, const struct brkscope_stats *st)
 
 static int stats_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	struct brkscope_stats st;
 	struct sk_buff *msg;
 	void *hdr;
 
-	brkscope_stats_read(&st);
 	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
 	hdr = genlmsg_put_reply(msg, info, &brkscope_family, 0,
 				BRKSCOPE_CMD_GET_STATS);
-	if (!hdr || put_stats(msg, &st)) {
+	if (!hdr || put_stats(msg)) {
 		nlmsg_free(msg);
 		return -EMSGSIZE;
 	}
@@ -277,6 +326,7 @@ static const struct genl_ops brkscope_ops[] = {
 		.doit		= get_doit,
 		.start		= get_dump_start,
 		.dumpit		= get_dumpit,
+		.done		= get_dump_done,
 		.policy		= get_policy,
 		.maxattr	= BRKSCOPE_A_PID,
 	},

@@ -105,6 +105,20 @@ static int __maybe_unused syscall_entry_ia32(struct kretprobe_instance *ri,
 	return syscall_enter(ri, brkscope_syscall_arg(regs, true));
 }
 
+/*
+ * The page-aligned bytes a failed growth from @brk to @req asked for.  A
+ * request past the top of the user address space (brk(~0UL)) asks for all
+ * up to that top: PAGE_ALIGN() of it would wrap around to a small number.
+ */
+static unsigned long asked_bytes(unsigned long brk, unsigned long req)
+{
+	unsigned long top = TASK_SIZE;
+
+	if (brk >= top)
+		return 0;
+	return PAGE_ALIGN(min(req, top)) - PAGE_ALIGN(brk);
+}
+
 static int syscall_return(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
 	struct syscall_data *d = (struct syscall_data *)ri->data;
@@ -118,7 +132,7 @@ static int syscall_return(struct kretprobe_instance *ri, struct pt_regs *regs)
 			brkscope_record_event(mm, BRKSCOPE_GROW_FAILED, 0, 0);
 			brkscope_event_emit(BRKSCOPE_EVENT_GROW_FAILED,
 					    BRKSCOPE_SOURCE_BRK, ret, d->req,
-					    PAGE_ALIGN(d->req) - PAGE_ALIGN(ret));
+					    asked_bytes(ret, d->req));
 		}
 		return 0;
 	}
@@ -228,57 +242,66 @@ void brkscope_probes_exit(void)
 	unregister_kprobe(&mm_exit_probe);
 }
 
-static u64 missed(struct kretprobe *rp)
+static u64 kretprobe_missed(struct kretprobe *rp)
 {
 	return rp->nmissed + rp->kp.nmissed;
 }
 
-/* Both brk wrappers count as one probe, "brk_syscall". */
-static u64 syscall_missed(void)
-{
-	u64 n = missed(&syscall_probe);
-
-#ifdef CONFIG_IA32_EMULATION
-	n += missed(&syscall_probe_ia32);
-#endif
-	return n;
-}
-
-static u64 sum_hits(size_t offset)
+/**
+ * brkscope_probe_hits() - how often a probe's handler ran
+ * @p: which probe
+ *
+ * Return: the sum over all CPUs.
+ */
+u64 brkscope_probe_hits(enum brkscope_probe p)
 {
 	u64 sum = 0;
 	int cpu;
 
-	for_each_possible_cpu(cpu)
-		sum += *(u64 *)((char *)per_cpu_ptr(&hits, cpu) + offset);
+	for_each_possible_cpu(cpu) {
+		const struct brkscope_hits *h = per_cpu_ptr(&hits, cpu);
+
+		switch (p) {
+		case BRKSCOPE_PROBE_GROW:
+			sum += h->grow;
+			break;
+		case BRKSCOPE_PROBE_SYSCALL:
+			sum += h->syscall;
+			break;
+		case BRKSCOPE_PROBE_MM_EXIT:
+			sum += h->mm_exit;
+			break;
+		case BRKSCOPE_PROBE_LOADER:
+			sum += h->loader;
+			break;
+		}
+	}
 	return sum;
 }
 
 /**
- * brkscope_probes_stats() - hits and misses of each probe
- * @st: filled in the order do_brk_flags, brk syscall, exit_mmap
+ * brkscope_probe_missed() - hits the kprobe layer could not deliver
+ * @p: which probe; both brk(2) entry points count as one
+ *
+ * Return: nmissed of the probe's kprobe and, for a kretprobe, of its
+ * return instances.
  */
-void brkscope_probes_stats(struct brkscope_probe_stats st[BRKSCOPE_NR_PROBES])
+u64 brkscope_probe_missed(enum brkscope_probe p)
 {
-	st[0] = (struct brkscope_probe_stats){
-		.name	= "do_brk_flags",
-		.hits	= sum_hits(offsetof(struct brkscope_hits, grow)),
-		.missed	= missed(&grow_probe),
-	};
-	st[1] = (struct brkscope_probe_stats){
-		.name	= "brk_syscall",
-		.hits	= sum_hits(offsetof(struct brkscope_hits, syscall)),
-		.missed	= syscall_missed(),
-	};
-	st[2] = (struct brkscope_probe_stats){
-		.name	= "exit_mmap",
-		.hits	= sum_hits(offsetof(struct brkscope_hits, mm_exit)),
-		.missed	= mm_exit_probe.nmissed,
-	};
-}
-
-/* do_brk_flags() calls made by the ELF loader, not by brk(2). */
-u64 brkscope_probes_loader_maps(void)
-{
-	return sum_hits(offsetof(struct brkscope_hits, loader));
+	switch (p) {
+	case BRKSCOPE_PROBE_GROW:
+		return kretprobe_missed(&grow_probe);
+	case BRKSCOPE_PROBE_SYSCALL:
+#ifdef CONFIG_IA32_EMULATION
+		return kretprobe_missed(&syscall_probe) +
+		       kretprobe_missed(&syscall_probe_ia32);
+#else
+		return kretprobe_missed(&syscall_probe);
+#endif
+	case BRKSCOPE_PROBE_MM_EXIT:
+		return mm_exit_probe.nmissed;
+	case BRKSCOPE_PROBE_LOADER:
+		break;
+	}
+	return 0;
 }

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Per-mm records: a fixed pool allocated at load time and a hash table keyed
- * by the mm_struct pointer.
+ * by the mm_struct pointer and the mm's life (compat.h: a pointer alone can
+ * be reused by the next mm allocated at that address).
  *
  * Probe handlers run with preemption disabled, and on PREEMPT_RT neither a
  * spinlock_t nor the slab allocator may be used there.  So records come from
@@ -13,6 +14,7 @@
 
 #include <linux/hash.h>
 #include <linux/list.h>
+#include <linux/log2.h>
 #include <linux/mm.h>
 #include <linux/overflow.h>
 #include <linux/sched.h>
@@ -22,12 +24,12 @@
 #include <linux/vmalloc.h>
 
 #include "brkscope.h"
-
-#define BRKSCOPE_HASH_BITS 10
+#include "compat.h"
 
 struct brkscope_record {
 	struct hlist_node node;
 	const struct mm_struct *mm;
+	u64 life;
 	pid_t tgid;
 	char comm[TASK_COMM_LEN];
 	struct brkscope_counters c;
@@ -38,7 +40,9 @@ struct brkscope_bucket {
 	struct hlist_head head;
 };
 
-static struct brkscope_bucket buckets[1 << BRKSCOPE_HASH_BITS];
+/* One bucket per two records, so a chain stays a few records long. */
+static struct brkscope_bucket *buckets;
+static unsigned int hash_bits;
 
 /* The pool: free records are chained through ->node. */
 static struct brkscope_record *pool;
@@ -47,13 +51,18 @@ static DEFINE_RAW_SPINLOCK(pool_lock);
 static unsigned int pool_size;
 static unsigned int pool_used;
 static atomic64_t dropped = ATOMIC64_INIT(0);
+static atomic64_t stale = ATOMIC64_INIT(0);
 
 static struct brkscope_bucket *bucket_of(const struct mm_struct *mm)
 {
-	return &buckets[hash_ptr(mm, BRKSCOPE_HASH_BITS)];
+	return &buckets[hash_ptr(mm, hash_bits)];
 }
 
-/* Called with the bucket locked. */
+/*
+ * The record of @mm, whatever its life, with the bucket locked.  A record
+ * whose life differs belongs to an mm that died at this address unseen (its
+ * exit_mmap probe missed): the caller must not read it as @mm's.
+ */
 static struct brkscope_record *find(struct brkscope_bucket *b,
 				    const struct mm_struct *mm)
 {
@@ -63,6 +72,15 @@ static struct brkscope_record *find(struct brkscope_bucket *b,
 		if (rec->mm == mm)
 			return rec;
 	return NULL;
+}
+
+/* find(), but only a record of this life of @mm. */
+static struct brkscope_record *find_live(struct brkscope_bucket *b,
+					 const struct mm_struct *mm, u64 life)
+{
+	struct brkscope_record *rec = find(b, mm);
+
+	return rec && rec->life == life ? rec : NULL;
 }
 
 static struct brkscope_record *pool_get(void)
@@ -97,6 +115,9 @@ int brkscope_records_init(unsigned int limit)
 {
 	unsigned int i;
 
+	/* At least 16 buckets: hash_ptr() needs a nonzero number of bits. */
+	hash_bits = max(ilog2(roundup_pow_of_two(limit)) - 1, 4);
+
 	/*
 	 * vzalloc(), not kvcalloc(): whether kvcalloc() falls back to vmalloc
 	 * depends on fragmentation at load time, and only vmalloc areas show
@@ -105,12 +126,18 @@ int brkscope_records_init(unsigned int limit)
 	 * caller in the kernel, vzalloc() records ours.
 	 */
 	pool = vzalloc(array_size(limit, sizeof(*pool)));
-	if (!pool)
+	buckets = vzalloc(array_size(1U << hash_bits, sizeof(*buckets)));
+	if (!pool || !buckets) {
+		vfree(pool);
+		vfree(buckets);
+		pool = NULL;
+		buckets = NULL;
 		return -ENOMEM;
+	}
 	pool_size = limit;
 	for (i = 0; i < limit; i++)
 		hlist_add_head(&pool[i].node, &pool_free);
-	for (i = 0; i < ARRAY_SIZE(buckets); i++) {
+	for (i = 0; i < 1U << hash_bits; i++) {
 		raw_spin_lock_init(&buckets[i].lock);
 		INIT_HLIST_HEAD(&buckets[i].head);
 	}
@@ -120,12 +147,33 @@ int brkscope_records_init(unsigned int limit)
 /* Only after the probes are gone: nothing can reach the table any more. */
 void brkscope_records_exit(void)
 {
+	vfree(buckets);
+	buckets = NULL;
 	vfree(pool);
 	pool = NULL;
 }
 
-static void apply(struct brkscope_record *rec, enum brkscope_event_kind kind,
-		  unsigned long bytes, unsigned long brk)
+/*
+ * The record names the process that owns the mm, not the task that moved
+ * its break: a vfork child growing its parent's heap must not take the
+ * parent's record with it when it exits.
+ */
+static void set_owner(struct brkscope_record *rec, struct mm_struct *mm)
+{
+	struct task_struct *owner;
+
+	rcu_read_lock();
+	owner = brkscope_mm_owner(mm);
+	rec->tgid = owner->tgid;
+	/* comm may change under us (prctl): a torn name is only cosmetic. */
+	memcpy(rec->comm, owner->comm, sizeof(rec->comm));
+	rcu_read_unlock();
+	rec->comm[sizeof(rec->comm) - 1] = '\0';
+}
+
+static void apply(struct brkscope_record *rec, struct mm_struct *mm,
+		  enum brkscope_event_kind kind, unsigned long bytes,
+		  unsigned long brk)
 {
 	struct brkscope_counters *c = &rec->c;
 
@@ -147,10 +195,7 @@ static void apply(struct brkscope_record *rec, enum brkscope_event_kind kind,
 		return;	/* a move alone is not a counted change */
 	}
 	c->last_change_ns = ktime_get_boottime_ns();
-	rec->tgid = current->tgid;
-	/* comm may change under us (prctl): a torn name is only cosmetic. */
-	memcpy(rec->comm, current->comm, sizeof(rec->comm));
-	rec->comm[sizeof(rec->comm) - 1] = '\0';
+	set_owner(rec, mm);
 }
 
 /**
@@ -161,18 +206,26 @@ static void apply(struct brkscope_record *rec, enum brkscope_event_kind kind,
  * @brk:   the brk returned, for BRKSCOPE_MOVED
  *
  * Creates the record on the first counted event; a move alone only updates
- * an existing record.  When the pool is empty the event is dropped and
- * counted.  Safe in probe context: never sleeps, never allocates.
+ * an existing record.  A record left by an earlier mm at the same address
+ * starts over and is counted as stale.  When the pool is empty the event is
+ * dropped and counted.  Safe in probe context: never sleeps, never
+ * allocates.
  */
-void brkscope_record_event(const struct mm_struct *mm,
-			   enum brkscope_event_kind kind,
+void brkscope_record_event(struct mm_struct *mm, enum brkscope_event_kind kind,
 			   unsigned long bytes, unsigned long brk)
 {
 	struct brkscope_bucket *b = bucket_of(mm);
+	u64 life = brkscope_mm_life(mm);
 	struct brkscope_record *rec;
 
 	raw_spin_lock(&b->lock);
 	rec = find(b, mm);
+	if (rec && rec->life != life) {
+		atomic64_inc(&stale);
+		memset(&rec->c, 0, sizeof(rec->c));
+		rec->life = life;
+		set_owner(rec, mm);
+	}
 	if (!rec && kind != BRKSCOPE_MOVED) {
 		rec = pool_get();
 		if (!rec) {
@@ -181,10 +234,12 @@ void brkscope_record_event(const struct mm_struct *mm,
 		}
 		memset(rec, 0, sizeof(*rec));
 		rec->mm = mm;
+		rec->life = life;
+		set_owner(rec, mm);
 		hlist_add_head(&rec->node, &b->head);
 	}
 	if (rec)
-		apply(rec, kind, bytes, brk);
+		apply(rec, mm, kind, bytes, brk);
 out:
 	raw_spin_unlock(&b->lock);
 }
@@ -194,17 +249,21 @@ out:
  * @mm: the mm entering exit_mmap()
  *
  * After this, the mm pointer may be freed and reused: a new mm at the same
- * address starts with no history.
+ * address starts with no history.  A record of an earlier life at this
+ * address goes too (counted as stale): its mm is long gone.
  */
-void brkscope_record_forget(const struct mm_struct *mm)
+void brkscope_record_forget(struct mm_struct *mm)
 {
 	struct brkscope_bucket *b = bucket_of(mm);
 	struct brkscope_record *rec;
 
 	raw_spin_lock(&b->lock);
 	rec = find(b, mm);
-	if (rec)
+	if (rec) {
+		if (rec->life != brkscope_mm_life(mm))
+			atomic64_inc(&stale);
 		hlist_del(&rec->node);
+	}
 	raw_spin_unlock(&b->lock);
 	if (rec)
 		pool_put(rec);
@@ -213,18 +272,17 @@ void brkscope_record_forget(const struct mm_struct *mm)
 /**
  * brkscope_record_lookup() - copy @mm's counters
  * @mm:  the address space (the caller holds a reference)
- * @out: where to copy them; zeroed when @mm has no record
+ * @out: where to copy them; zeroed when @mm has no record of this life
  *
  * Return: true if @mm has a record.
  */
-bool brkscope_record_lookup(const struct mm_struct *mm,
-			    struct brkscope_counters *out)
+bool brkscope_record_lookup(struct mm_struct *mm, struct brkscope_counters *out)
 {
 	struct brkscope_bucket *b = bucket_of(mm);
 	struct brkscope_record *rec;
 
 	raw_spin_lock(&b->lock);
-	rec = find(b, mm);
+	rec = find_live(b, mm, brkscope_mm_life(mm));
 	if (rec)
 		*out = rec->c;
 	else
@@ -250,12 +308,13 @@ size_t brkscope_records_snapshot(struct brkscope_row *rows, size_t max)
 	size_t n = 0;
 	unsigned int i;
 
-	for (i = 0; i < ARRAY_SIZE(buckets) && n < max; i++) {
+	for (i = 0; i < 1U << hash_bits && n < max; i++) {
 		raw_spin_lock(&buckets[i].lock);
 		hlist_for_each_entry(rec, &buckets[i].head, node) {
 			if (n == max)
 				break;
 			rows[n].mm = rec->mm;
+			rows[n].life = rec->life;
 			rows[n].tgid = rec->tgid;
 			memcpy(rows[n].comm, rec->comm, sizeof(rows[n].comm));
 			rows[n].c = rec->c;
@@ -280,4 +339,10 @@ unsigned int brkscope_records_limit(void)
 u64 brkscope_records_dropped(void)
 {
 	return atomic64_read(&dropped);
+}
+
+/* Records found left by an mm that died unseen (exit_mmap probe missed). */
+u64 brkscope_records_stale(void)
+{
+	return atomic64_read(&stale);
 }

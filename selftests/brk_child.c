@@ -13,6 +13,12 @@
  *   fork <inc>            (the forked child answers)
  *                         child <pid> <before> <after>, then it pauses
  *   threads <n> <iters>   ok <start> <end>      | err <errno> <sbrk0>
+ *   vfork <inc>           ok <old> <new> <pid>  | err <errno> <sbrk0>
+ *                         a vfork() child moved the break by inc (raw
+ *                         brk(2): it shares our memory) and exited
+ *   mainexit              ok <tid>              | err <errno> <sbrk0>
+ *                         the main thread has exited (pthread_exit());
+ *                         thread tid serves the commands from now on
  *   exec                  (the new image says ready again)
  *   exit, or EOF          exits with status 0
  *   anything else         err 22 <sbrk0>
@@ -21,6 +27,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <malloc.h>
 #include <pthread.h>
@@ -245,6 +252,88 @@ static void do_threads(long nthreads, long iterations)
 	say("ok %#lx %#lx", start, storm.brk);
 }
 
+static void do_vfork(long inc)
+{
+	unsigned long old = cur_brk(), want = old + inc, got;
+	int status;
+	pid_t pid;
+
+	pid = vfork();
+	if (pid < 0) {
+		say_err(errno);
+		return;
+	}
+	if (!pid) {
+		/* Only a system call: we run on our parent's stack. */
+		_exit(syscall(SYS_brk, want) == (long)want ? 0 : 1);
+	}
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	/* The child used the raw syscall: tell glibc where the break is. */
+	got = syscall(SYS_brk, 0);
+	brk((void *)got);
+	if (!WIFEXITED(status) || WEXITSTATUS(status))
+		say_err(EAGAIN);
+	else
+		say("ok %#lx %#lx %d", old, cur_brk(), (int)pid);
+}
+
+/* The state field of /proc/self/task/TID/stat, or 0 if it is gone. */
+static char thread_state(pid_t tid)
+{
+	char path[64], buf[512], *paren;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/self/task/%d/stat", (int)tid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	paren = strrchr(buf, ')');
+	return paren && paren[1] == ' ' ? paren[2] : 0;
+}
+
+static void serve(void);
+
+/* The new main loop: waits for the old main thread to be gone first. */
+static void *server_thread(void *arg)
+{
+	pid_t main_tid = getpid();
+	int i;
+	char st = 0;
+
+	(void)arg;
+	for (i = 0; i < 30000; i++) {
+		st = thread_state(main_tid);
+		if (!st || st == 'Z')
+			break;
+		usleep(1000);
+	}
+	if (st && st != 'Z')
+		say_err(ETIMEDOUT);
+	else
+		say("ok %d", (int)syscall(SYS_gettid));
+	serve();
+	exit(0);
+}
+
+static void do_mainexit(void)
+{
+	pthread_t t;
+	int err = pthread_create(&t, NULL, server_thread, NULL);
+
+	if (err) {
+		say_err(err);
+		return;
+	}
+	pthread_exit(NULL);
+}
+
 static void do_exec(void)
 {
 	execv("/proc/self/exe", saved_argv);
@@ -272,6 +361,10 @@ static void run_command(char *line)
 	else if (n == 3 && !strcmp(w[0], "threads") &&
 		 parse_long(w[1], &a) && parse_long(w[2], &b))
 		do_threads(a, b);
+	else if (n == 2 && !strcmp(w[0], "vfork") && parse_long(w[1], &a))
+		do_vfork(a);
+	else if (n == 1 && !strcmp(w[0], "mainexit"))
+		do_mainexit();
 	else if (n == 1 && !strcmp(w[0], "exec"))
 		do_exec();
 	else if (n == 1 && !strcmp(w[0], "exit"))
@@ -280,20 +373,11 @@ static void run_command(char *line)
 		say_err(EINVAL);
 }
 
-int main(int argc, char **argv)
+static void serve(void)
 {
 	char line[CMD_MAX];
 	int len;
 
-	(void)argc;
-	saved_argv = argv;
-	/*
-	 * pthread_create() calloc()s the new thread's DTV.  Serve every
-	 * malloc() from mmap so that only commands move the break.
-	 */
-	mallopt(M_MMAP_THRESHOLD, 0);
-
-	say("ready %d %#lx", (int)getpid(), cur_brk());
 	for (;;) {
 		len = read_line(line, sizeof(line));
 		reap_children();
@@ -304,5 +388,19 @@ int main(int argc, char **argv)
 		else
 			run_command(line);
 	}
+}
+
+int main(int argc, char **argv)
+{
+	(void)argc;
+	saved_argv = argv;
+	/*
+	 * pthread_create() calloc()s the new thread's DTV.  Serve every
+	 * malloc() from mmap so that only commands move the break.
+	 */
+	mallopt(M_MMAP_THRESHOLD, 0);
+
+	say("ready %d %#lx", (int)getpid(), cur_brk());
+	serve();
 	return 0;
 }

@@ -989,7 +989,7 @@ CLIENT_TEST(stats_json_has_every_figure_as_number)
 		"do_brk_flags_missed", "brk_syscall_hits", "brk_syscall_missed",
 		"exit_mmap_hits", "exit_mmap_missed", "loader_maps",
 		"records_in_use", "records_limit", "records_dropped",
-		"events_sent", "events_dropped",
+		"events_sent", "events_dropped", "records_stale",
 	};
 	unsigned long max_records;
 	size_t i;

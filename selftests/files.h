@@ -23,7 +23,7 @@
 
 static unsigned long page_size;
 
-static unsigned long page_align(unsigned long addr)
+static __attribute__((unused)) unsigned long page_align(unsigned long addr)
 {
 	return (addr + page_size - 1) & ~(page_size - 1);
 }
@@ -141,7 +141,7 @@ static int proc_stat_field(int pid, int field, unsigned long *out)
 }
 
 /* Field 47 of /proc/PID/stat: start_brk, where the heap starts. */
-static int proc_start_brk(int pid, unsigned long *out)
+static __attribute__((unused)) int proc_start_brk(int pid, unsigned long *out)
 {
 	return proc_stat_field(pid, 47, out);
 }

@@ -55,7 +55,7 @@ static int nl_open(void)
 	return fd;
 }
 
-static int nl_join(int fd, uint32_t group)
+static __attribute__((unused)) int nl_join(int fd, uint32_t group)
 {
 	return setsockopt(fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &group,
 			  sizeof(group)) ? -errno : 0;
@@ -334,7 +334,7 @@ struct brk_event {
 };
 
 /* The attributes of an event message (whose command the caller checked). */
-static void parse_event(const struct nlmsghdr *nlh, struct brk_event *ev)
+static __attribute__((unused)) void parse_event(const struct nlmsghdr *nlh, struct brk_event *ev)
 {
 	const struct nlattr *attr;
 
@@ -375,6 +375,122 @@ static void parse_event(const struct nlmsghdr *nlh, struct brk_event *ev)
 				 mnl_attr_get_str(attr));
 	}
 	ev->missing = 9 - __builtin_popcount(ev->seen);
+}
+
+/* ---- acks ---- */
+
+/* What an NLMSG_ERROR (or NLMSG_DONE) said. */
+struct nl_ack {
+	bool got;		/* an NLMSG_ERROR or NLMSG_DONE arrived */
+	int err;		/* positive errno, 0 for an ack */
+	bool has_msg;
+	char msg[256];
+	bool has_offs;
+	uint32_t offs;		/* NLMSGERR_ATTR_OFFS */
+	bool has_miss_type;
+	uint32_t miss_type;	/* NLMSGERR_ATTR_MISS_TYPE */
+};
+
+/* The extended ack TLVs that start offset bytes into nlh's payload. */
+static void parse_ack_tlvs(const struct nlmsghdr *nlh, size_t offset,
+			   struct nl_ack *ack)
+{
+	const struct nlattr *attr;
+
+	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
+		return;
+	mnl_attr_for_each(attr, nlh, offset) {
+		switch (mnl_attr_get_type(attr)) {
+		case NLMSGERR_ATTR_MSG:
+			if (mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) < 0)
+				break;
+			ack->has_msg = true;
+			snprintf(ack->msg, sizeof(ack->msg), "%s",
+				 mnl_attr_get_str(attr));
+			break;
+		case NLMSGERR_ATTR_OFFS:
+			if (mnl_attr_validate(attr, MNL_TYPE_U32) < 0)
+				break;
+			ack->has_offs = true;
+			ack->offs = mnl_attr_get_u32(attr);
+			break;
+		case NLMSGERR_ATTR_MISS_TYPE:
+			if (mnl_attr_validate(attr, MNL_TYPE_U32) < 0)
+				break;
+			ack->has_miss_type = true;
+			ack->miss_type = mnl_attr_get_u32(attr);
+			break;
+		}
+	}
+}
+
+static void parse_error(const struct nlmsghdr *nlh, struct nl_ack *ack)
+{
+	const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
+	size_t off;
+
+	ack->got = true;
+	if (nlh->nlmsg_len < NLMSG_HDRLEN + sizeof(int)) {
+		ack->err = EPROTO;
+		return;
+	}
+	ack->err = -e->error;
+	if (nlh->nlmsg_len < NLMSG_HDRLEN + sizeof(*e))
+		return;
+	off = nlh->nlmsg_flags & NLM_F_CAPPED ? sizeof(*e) :
+		sizeof(int) + NLMSG_ALIGN(e->msg.nlmsg_len);
+	parse_ack_tlvs(nlh, off, ack);
+}
+
+static void parse_done(const struct nlmsghdr *nlh, struct nl_ack *ack)
+{
+	ack->got = true;
+	if (nlh->nlmsg_len < NLMSG_HDRLEN + sizeof(int)) {
+		ack->err = 0;	/* an old-style DONE without an error code */
+		return;
+	}
+	ack->err = -*(const int *)mnl_nlmsg_get_payload(nlh);
+	parse_ack_tlvs(nlh, sizeof(int), ack);
+}
+
+/* nl_exchange(), with what its NLMSG_ERROR or NLMSG_DONE said in *ack. */
+static __attribute__((unused)) int nl_transact(int fd, const void *req, size_t len, reply_fn fn,
+		       void *data, struct nl_ack *ack)
+{
+	const struct nlmsghdr *end;
+	int ret;
+
+	memset(ack, 0, sizeof(*ack));
+	ret = nl_exchange(fd, req, len, fn, data, &end);
+	if (ret)
+		return ret;
+	if (end->nlmsg_type == NLMSG_ERROR)
+		parse_error(end, ack);
+	else
+		parse_done(end, ack);
+	return 0;
+}
+
+/*
+ * The family, and its events group's id, or 0 if it has none: the event
+ * tests, not every test, fail on that.
+ */
+static __attribute__((unused)) int resolve_family(int fd, struct family *f)
+{
+	return resolve(fd, BRKSCOPE_GENL_NAME, BRKSCOPE_MCGRP_EVENTS, f);
+}
+
+/* BRKSCOPE_CMD_GET (do) of pid.  Returns 0 or -errno of the socket. */
+static __attribute__((unused)) int get_pid(int fd, uint16_t family, uint32_t pid, struct proc_info *p,
+		   struct nl_ack *ack)
+{
+	struct nlmsghdr *nlh;
+
+	memset(p, 0, sizeof(*p));
+	nlh = genl_msg(reqbuf, sizeof(reqbuf), family, BRKSCOPE_CMD_GET,
+		       BRKSCOPE_GENL_VERSION, NLM_F_REQUEST | NLM_F_ACK);
+	mnl_attr_put_u32(nlh, BRKSCOPE_A_PID, pid);
+	return nl_transact(fd, nlh, nlh->nlmsg_len, get_reply, p, ack);
 }
 
 #endif /* BRKSCOPE_SELFTESTS_GENL_H */

@@ -26,6 +26,7 @@ static const char *const stat_names[BRKSCOPE_STATS_A_MAX + 1] = {
 	[BRKSCOPE_STATS_A_RECORDS_DROPPED] = "records_dropped",
 	[BRKSCOPE_STATS_A_EVENTS_SENT]		= "events_sent",
 	[BRKSCOPE_STATS_A_EVENTS_DROPPED] = "events_dropped",
+	[BRKSCOPE_STATS_A_RECORDS_STALE] = "records_stale",
 };
 
 struct stats_data {
@@ -54,6 +55,7 @@ static int stats_attr_cb(const struct nlattr *attr, void *data)
 		[BRKSCOPE_STATS_A_RECORDS_DROPPED] = MNL_TYPE_U64,
 		[BRKSCOPE_STATS_A_EVENTS_SENT] = MNL_TYPE_U64,
 		[BRKSCOPE_STATS_A_EVENTS_DROPPED] = MNL_TYPE_U64,
+		[BRKSCOPE_STATS_A_RECORDS_STALE] = MNL_TYPE_U64,
 	};
 
 	return nl_attr_store(attr, data, types, BRKSCOPE_STATS_A_MAX);
