@@ -17,7 +17,7 @@ if [ "${1:-}" = debug ]; then
 	debug=debug
 	shift
 fi
-[ $# -gt 0 ] || set -- brkscope_test netlink_test client_test stress_test
+[ $# -gt 0 ] || set -- brkscope_test netlink_test opener_test client_test stress_test
 kml=/sys/kernel/debug/kmemleak
 st=/tmp/selftest
 

@@ -9,6 +9,7 @@
  *
  *   on start              ready <pid> <sbrk0>
  *   sbrk <inc>            ok <old> <new>        | err <errno> <sbrk0>
+ *   brk <addr>            ok <old> <ret>        (raw brk(2) of the hex addr)
  *   rlimit_data <bytes>   ok                    | err <errno> <sbrk0>
  *   fork <inc>            (the forked child answers)
  *                         child <pid> <before> <after>, then it pauses
@@ -134,6 +135,18 @@ static bool parse_long(const char *s, long *out)
 	return !errno && !*end;
 }
 
+/* Parse a whole token as a hexadecimal number, with or without 0x. */
+static bool parse_hex(const char *s, unsigned long *out)
+{
+	char *end;
+
+	if (!*s)
+		return false;
+	errno = 0;
+	*out = strtoul(s, &end, 16);
+	return !errno && !*end;
+}
+
 /* Split "cmd a b" into at most three space-separated words. */
 static int split_words(char *line, char *words[], int max)
 {
@@ -159,6 +172,15 @@ static void do_sbrk(long inc)
 		say_err(errno);
 	else
 		say("ok %#lx %#lx", (unsigned long)old, cur_brk());
+}
+
+/* brk(2) itself, to any address, even one glibc's sbrk() would refuse. */
+static void do_raw_brk(unsigned long addr)
+{
+	unsigned long old = cur_brk(), ret = syscall(SYS_brk, addr);
+
+	brk((void *)ret);	/* tell glibc where the break is */
+	say("ok %#lx %#lx", old, ret);
 }
 
 static void do_rlimit_data(long bytes)
@@ -350,10 +372,13 @@ static void run_command(char *line)
 {
 	char *w[3];
 	int n = split_words(line, w, 3);
+	unsigned long u;
 	long a, b;
 
 	if (n == 2 && !strcmp(w[0], "sbrk") && parse_long(w[1], &a))
 		do_sbrk(a);
+	else if (n == 2 && !strcmp(w[0], "brk") && parse_hex(w[1], &u))
+		do_raw_brk(u);
 	else if (n == 2 && !strcmp(w[0], "rlimit_data") && parse_long(w[1], &a))
 		do_rlimit_data(a);
 	else if (n == 2 && !strcmp(w[0], "fork") && parse_long(w[1], &a))

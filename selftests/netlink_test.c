@@ -879,6 +879,86 @@ NL_TEST(get_by_thread_id_reports_its_thread_group)
 	EXPECT_EQ((unsigned long)sbrk(0), p.val[BRKSCOPE_A_BRK]);
 }
 
+/* brk_child's main thread exits; another thread serves the commands. */
+static void main_thread_exits(struct __test_metadata *_metadata, struct kid *k)
+{
+	char line[LINE_MAX_LEN];
+	int tid = 0;
+
+	kid_send(_metadata, k, "mainexit");
+	kid_line(_metadata, k, line, sizeof(line));
+	ASSERT_EQ(1, sscanf(line, "ok %d", &tid)) TH_LOG("'%s'", line);
+	ASSERT_NE(k->pid, tid);
+}
+
+NL_TEST(get_of_process_whose_main_thread_exited_reports_its_heap)
+{
+	unsigned long start, end;
+	struct proc_info p;
+	struct kid *k;
+
+	REQUIRE_FAMILY();
+	k = start_brk_child(_metadata, &self->kids[0]);
+	start = k->ready_brk;
+	main_thread_exits(_metadata, k);
+	end = child_move(_metadata, k, 2 * page_size, NULL);
+	get_ok(_metadata, self, k->pid, &p);
+
+	EXPECT_EQ((uint32_t)k->pid, p.pid);
+	EXPECT_STREQ("brk_child", p.comm);
+	EXPECT_EQ(end, p.val[BRKSCOPE_A_BRK]);
+	EXPECT_EQ(1, p.val[BRKSCOPE_A_GROWS]);
+	EXPECT_EQ(page_align(end) - page_align(start), p.val[BRKSCOPE_A_GROWN_BYTES]);
+	EXPECT_TRUE(p.has[BRKSCOPE_A_TRACKED]);
+}
+
+NL_TEST(dump_lists_process_whose_main_thread_exited)
+{
+	struct dump_result r;
+	unsigned long end;
+	struct kid *k;
+	int i, n = 0;
+
+	REQUIRE_FAMILY();
+	k = start_brk_child(_metadata, &self->kids[0]);
+	main_thread_exits(_metadata, k);
+	end = child_move(_metadata, k, page_size, NULL);
+	ASSERT_EQ(0, dump_all(self->sock, self->family, DUMP_BUF_SIZE, NULL, NULL, &r));
+	ASSERT_EQ(0, r.end.err);
+	for (i = 0; i < r.nrecs; i++) {
+		if (dumped[i].pid != (uint32_t)k->pid)
+			continue;
+		n++;
+		EXPECT_EQ(end, dumped[i].brk);
+		EXPECT_TRUE(dumped[i].tracked);
+	}
+	EXPECT_EQ(1, n) TH_LOG("rows for pid %d among %d", k->pid, r.nrecs);
+}
+
+NL_TEST(get_after_vfork_child_grew_heap_names_parent_with_both_growths)
+{
+	unsigned long start, old, cur;
+	char line[LINE_MAX_LEN];
+	struct proc_info p;
+	struct kid *k;
+	int child;
+
+	REQUIRE_FAMILY();
+	k = start_brk_child(_metadata, &self->kids[0]);
+	start = k->ready_brk;
+	child_move(_metadata, k, page_size, NULL);
+	kid_send(_metadata, k, "vfork %lu", page_size);
+	kid_line(_metadata, k, line, sizeof(line));
+	ASSERT_EQ(3, sscanf(line, "ok %lx %lx %d", &old, &cur, &child))
+		TH_LOG("'%s'", line);
+	get_ok(_metadata, self, k->pid, &p);
+
+	EXPECT_STREQ("brk_child", p.comm);
+	EXPECT_EQ(cur, p.val[BRKSCOPE_A_BRK]);
+	EXPECT_EQ(2, p.val[BRKSCOPE_A_GROWS]);
+	EXPECT_EQ(page_align(cur) - page_align(start), p.val[BRKSCOPE_A_GROWN_BYTES]);
+}
+
 NL_TEST(get_kernel_thread_fails_esrch)
 {
 	const long pf_kthread = 0x00200000;
@@ -1342,6 +1422,48 @@ NL_TEST(events_follow_brk_child_operations_in_order)
 		cur, cur + 4096, page_align(cur + 4096) - page_align(cur) };
 	collect_events_until(_metadata, self->sock2, k->pid, &want[3]);
 	check_events(_metadata, k->pid, "brk_child", want, 4, t0, t1);
+}
+
+/* The top of a 64-bit process's address space: TASK_SIZE_MAX on x86-64. */
+static unsigned long user_space_top(void)
+{
+	bool la57 = read_file("/proc/cpuinfo", text, sizeof(text)) > 0 &&
+		    strstr(text, " la57");
+
+	return la57 ? (1UL << 56) - page_size : (1UL << 47) - page_size;
+}
+
+/*
+ * brk(~0UL) fails; its event says what was asked (new_brk ~0UL) and, in
+ * len, the bytes up to the top of the address space: PAGE_ALIGN(~0UL)
+ * would wrap around to 0.
+ */
+NL_TEST(failed_growth_to_end_of_address_space_reports_len_up_to_its_top)
+{
+	struct expected_event want;
+	char line[LINE_MAX_LEN];
+	unsigned long old, ret;
+	uint64_t t0, t1;
+	struct kid *k;
+
+	REQUIRE_FAMILY();
+	ASSERT_NE(0, self->events_group) TH_LOG("no \"%s\" group", BRKSCOPE_MCGRP_EVENTS);
+	k = start_brk_child(_metadata, &self->kids[0]);
+	self->sock2 = events_open(self->events_group);
+	ASSERT_LE(0, self->sock2) TH_LOG("subscribe: %s", strerror(-self->sock2));
+	nevents = 0;
+
+	t0 = boottime_ns();
+	kid_send(_metadata, k, "brk %lx", ~0UL);
+	kid_line(_metadata, k, line, sizeof(line));
+	t1 = boottime_ns();
+	ASSERT_EQ(2, sscanf(line, "ok %lx %lx", &old, &ret)) TH_LOG("'%s'", line);
+	ASSERT_EQ(old, ret);
+
+	want = (struct expected_event){ BRKSCOPE_EVENT_GROW_FAILED, BRKSCOPE_SOURCE_BRK,
+		old, ~0UL, user_space_top() - page_align(old) };
+	collect_events_until(_metadata, self->sock2, k->pid, &want);
+	check_events(_metadata, k->pid, "brk_child", &want, 1, t0, t1);
 }
 
 NL_TEST(events_report_elf_loader_bss_maps_on_exec)
