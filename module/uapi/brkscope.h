@@ -8,7 +8,9 @@
  * All u64 attributes are 64-bit aligned with BRKSCOPE_A_PAD.
  *
  * BRKSCOPE_CMD_GET (do): one process, by pid, in the caller's pid namespace.
- *   Needs ptrace read access to it (the rule of /proc/PID/stat).
+ *   Needs ptrace read access to it (the rule of /proc/PID/stat), for the
+ *   task sending the request and for the credentials the socket was
+ *   opened with, both.
  *   request:
  *     BRKSCOPE_A_PID            u32   required
  *   reply: BRKSCOPE_CMD_GET with the process attributes:
@@ -27,9 +29,11 @@
  *                                     absent if none
  *     BRKSCOPE_A_TRACKED        flag  present if brkscope has a record
  *
- * BRKSCOPE_CMD_GET (dump, NLM_F_DUMP): every live process the caller may
- *   ptrace-read, in pid order, one BRKSCOPE_CMD_GET message each with the
- *   attributes above.  Takes no attributes.
+ * BRKSCOPE_CMD_GET (dump, NLM_F_DUMP): every live process that both the
+ *   socket's opener and the task reading the socket may ptrace-read, in pid
+ *   order in the pid namespace of the task that asked for the dump, one
+ *   BRKSCOPE_CMD_GET message each with the attributes above.  Takes no
+ *   attributes.
  *
  * BRKSCOPE_CMD_GET_STATS (do): no attributes; reply:
  *     BRKSCOPE_A_STATS          nest
