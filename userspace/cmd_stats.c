@@ -10,23 +10,27 @@
 #include "internal.h"
 #include "output.h"
 
-/* Names as in the uapi enum, lower-case without the prefix. */
+/*
+ * The figures this client knows: names as in the uapi enum, lower-case
+ * without the prefix, and as the module's debugfs stats file prints them.
+ * Every one is a u64.
+ */
 static const char *const stat_names[BRKSCOPE_STATS_A_MAX + 1] = {
 	[BRKSCOPE_STATS_A_PROBE_HITS]		= "probe_hits",
 	[BRKSCOPE_STATS_A_PROBE_MISSED]		= "probe_missed",
-	[BRKSCOPE_STATS_A_DO_BRK_FLAGS_HITS] = "do_brk_flags_hits",
-	[BRKSCOPE_STATS_A_DO_BRK_FLAGS_MISSED] = "do_brk_flags_missed",
-	[BRKSCOPE_STATS_A_BRK_SYSCALL_HITS] = "brk_syscall_hits",
-	[BRKSCOPE_STATS_A_BRK_SYSCALL_MISSED] = "brk_syscall_missed",
-	[BRKSCOPE_STATS_A_EXIT_MMAP_HITS] = "exit_mmap_hits",
-	[BRKSCOPE_STATS_A_EXIT_MMAP_MISSED] = "exit_mmap_missed",
+	[BRKSCOPE_STATS_A_DO_BRK_FLAGS_HITS]	= "do_brk_flags_hits",
+	[BRKSCOPE_STATS_A_DO_BRK_FLAGS_MISSED]	= "do_brk_flags_missed",
+	[BRKSCOPE_STATS_A_BRK_SYSCALL_HITS]	= "brk_syscall_hits",
+	[BRKSCOPE_STATS_A_BRK_SYSCALL_MISSED]	= "brk_syscall_missed",
+	[BRKSCOPE_STATS_A_EXIT_MMAP_HITS]	= "exit_mmap_hits",
+	[BRKSCOPE_STATS_A_EXIT_MMAP_MISSED]	= "exit_mmap_missed",
 	[BRKSCOPE_STATS_A_LOADER_MAPS]		= "loader_maps",
-	[BRKSCOPE_STATS_A_RECORDS_IN_USE] = "records_in_use",
-	[BRKSCOPE_STATS_A_RECORDS_LIMIT] = "records_limit",
-	[BRKSCOPE_STATS_A_RECORDS_DROPPED] = "records_dropped",
+	[BRKSCOPE_STATS_A_RECORDS_IN_USE]	= "records_in_use",
+	[BRKSCOPE_STATS_A_RECORDS_LIMIT]	= "records_limit",
+	[BRKSCOPE_STATS_A_RECORDS_DROPPED]	= "records_dropped",
 	[BRKSCOPE_STATS_A_EVENTS_SENT]		= "events_sent",
-	[BRKSCOPE_STATS_A_EVENTS_DROPPED] = "events_dropped",
-	[BRKSCOPE_STATS_A_RECORDS_STALE] = "records_stale",
+	[BRKSCOPE_STATS_A_EVENTS_DROPPED]	= "events_dropped",
+	[BRKSCOPE_STATS_A_RECORDS_STALE]	= "records_stale",
 };
 
 struct stats_data {
@@ -36,28 +40,14 @@ struct stats_data {
 	uint64_t value[BRKSCOPE_STATS_A_MAX + 1];
 };
 
-/* The BRKSCOPE_A_STATS nest: BRKSCOPE_STATS_A_*, all u64. */
+/* The BRKSCOPE_A_STATS nest: the figures of stat_names[], all u64. */
 static int stats_attr_cb(const struct nlattr *attr, void *data)
 {
-	static const enum mnl_attr_data_type types[BRKSCOPE_STATS_A_MAX + 1] = {
-		[BRKSCOPE_STATS_A_PAD] = MNL_TYPE_UNSPEC,
-		[BRKSCOPE_STATS_A_PROBE_HITS] = MNL_TYPE_U64,
-		[BRKSCOPE_STATS_A_PROBE_MISSED] = MNL_TYPE_U64,
-		[BRKSCOPE_STATS_A_DO_BRK_FLAGS_HITS] = MNL_TYPE_U64,
-		[BRKSCOPE_STATS_A_DO_BRK_FLAGS_MISSED] = MNL_TYPE_U64,
-		[BRKSCOPE_STATS_A_BRK_SYSCALL_HITS] = MNL_TYPE_U64,
-		[BRKSCOPE_STATS_A_BRK_SYSCALL_MISSED] = MNL_TYPE_U64,
-		[BRKSCOPE_STATS_A_EXIT_MMAP_HITS] = MNL_TYPE_U64,
-		[BRKSCOPE_STATS_A_EXIT_MMAP_MISSED] = MNL_TYPE_U64,
-		[BRKSCOPE_STATS_A_LOADER_MAPS] = MNL_TYPE_U64,
-		[BRKSCOPE_STATS_A_RECORDS_IN_USE] = MNL_TYPE_U64,
-		[BRKSCOPE_STATS_A_RECORDS_LIMIT] = MNL_TYPE_U64,
-		[BRKSCOPE_STATS_A_RECORDS_DROPPED] = MNL_TYPE_U64,
-		[BRKSCOPE_STATS_A_EVENTS_SENT] = MNL_TYPE_U64,
-		[BRKSCOPE_STATS_A_EVENTS_DROPPED] = MNL_TYPE_U64,
-		[BRKSCOPE_STATS_A_RECORDS_STALE] = MNL_TYPE_U64,
-	};
+	enum mnl_attr_data_type types[BRKSCOPE_STATS_A_MAX + 1];
+	int i;
 
+	for (i = 0; i <= BRKSCOPE_STATS_A_MAX; i++)
+		types[i] = stat_names[i] ? MNL_TYPE_U64 : MNL_TYPE_UNSPEC;
 	return nl_attr_store(attr, data, types, BRKSCOPE_STATS_A_MAX);
 }
 
