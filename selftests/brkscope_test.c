@@ -33,9 +33,10 @@
 #include <unistd.h>
 
 #include "kselftest_harness.h"
-#include "files.h"
+#include "lib/files.h"
+#include "lib/kids.h"
+#include "lib/module.h"
 
-#define MODULE_NAME	"brkscope"
 #ifndef BRKSCOPE_DIR
 #define BRKSCOPE_DIR	"/sys/kernel/debug/brkscope"
 #endif
@@ -48,16 +49,12 @@
 #define TEXT_MAX	(64 << 10)	/* stat, pid, stats, children files */
 #define RECORDS_MAX	32768
 #define NCOLUMNS	12
-#define OTHERS_MAX	1100		/* forked helpers and grandchildren */
-#define LINE_MAX_LEN	256
-#define REPLY_TIMEOUT_MS 30000		/* generous: TCG guests are slow */
 #define PID_MAX_LIMIT	4194304
 
 #define MANY_CHILDREN	1000
 #define RELOAD_CYCLES	20
 #define BRK_STORMERS	4
 
-#include "kids.h"	/* after LINE_MAX_LEN, REPLY_TIMEOUT_MS and OTHERS_MAX */
 
 /* Tests spawn and exec helpers; TCG can be 50x slower than native. */
 #define BRK_TEST(name)		TEST_F_TIMEOUT(brkscope, name, 120)
@@ -361,24 +358,6 @@ static bool parse_last_change(const char *s, uint64_t *ns)
 
 /* ---- the module ---- */
 
-static int unload_module(void)
-{
-	return syscall(SYS_delete_module, MODULE_NAME, O_NONBLOCK) ? errno : 0;
-}
-
-static int load_module(const char *ko)
-{
-	int fd = open(ko, O_RDONLY | O_CLOEXEC);
-	int err = 0;
-
-	if (fd < 0)
-		return errno;
-	if (syscall(SYS_finit_module, fd, "", 0))
-		err = errno;
-	close(fd);
-	return err;
-}
-
 /* ---- helper processes ---- */
 
 FIXTURE(brkscope) {
@@ -459,28 +438,6 @@ static int release_waiters(FIXTURE_DATA(brkscope) *self)
 	return bad;
 }
 
-/* Kill whatever /proc says our children are, and reap until none is left. */
-static void reap_all_children(void)
-{
-	char path[64], *pos, *tok, *save = NULL;
-	int tries, pid;
-
-	snprintf(path, sizeof(path), "/proc/self/task/%d/children", getpid());
-	for (tries = 0; tries < 1000; tries++) {
-		while ((pid = waitpid(-1, NULL, WNOHANG)) > 0)
-			;
-		if (pid < 0 && errno == ECHILD)
-			return;
-		if (read_file(path, text, sizeof(text)) > 0) {
-			pos = text;
-			for (tok = strtok_r(pos, " \n", &save); tok;
-			     tok = strtok_r(NULL, " \n", &save))
-				kill(atoi(tok), SIGKILL);
-		}
-		usleep(10000);
-	}
-}
-
 FIXTURE_SETUP(brkscope)
 {
 	int i;
@@ -518,7 +475,7 @@ FIXTURE_TEARDOWN(brkscope)
 		TH_LOG("could not enable kprobes again: %s", strerror(errno));
 	reap_all_children();
 	if (self->module_out && ko) {
-		err = load_module(ko);
+		err = load_module(ko, "");
 		if (err)
 			TH_LOG("could not load %s back: %s", ko, strerror(err));
 	}
@@ -741,7 +698,7 @@ BRK_TEST(forked_child_gets_own_record_with_inherited_heap)
 {
 	unsigned long parent_brk, before, after, parent_start, child_start;
 	struct heap_rec p1, p2, c;
-	char line[LINE_MAX_LEN];
+	char line[KID_LINE_MAX];
 	struct kid *k;
 	int gpid;
 
@@ -835,7 +792,7 @@ BRK_TEST(threads_share_one_record)
 {
 	const long nthreads = 8, iterations = 50, step = 4096;
 	unsigned long start, end;
-	char line[LINE_MAX_LEN];
+	char line[KID_LINE_MAX];
 	struct heap_rec r;
 	struct kid *k;
 
@@ -857,7 +814,7 @@ BRK_TEST(threads_share_one_record)
 /* "mainexit": brk_child's main thread exits, another serves; its tid. */
 static int child_main_exit(struct __test_metadata *_metadata, struct kid *k)
 {
-	char line[LINE_MAX_LEN];
+	char line[KID_LINE_MAX];
 	int tid = 0;
 
 	kid_send(_metadata, k, "mainexit");
@@ -916,7 +873,7 @@ BRK_TEST(pid_file_answers_for_process_whose_main_thread_exited)
 BRK_TEST(vfork_child_growth_stays_on_parent_record)
 {
 	unsigned long start, old, cur;
-	char line[LINE_MAX_LEN];
+	char line[KID_LINE_MAX];
 	struct heap_rec r;
 	struct kid *k;
 	int child;
@@ -1958,12 +1915,12 @@ BRK_SLOW_TEST(module_reloads_during_brk_storm)
 
 	start_brk_storm(_metadata, self);
 	for (cycle = 0; cycle < RELOAD_CYCLES; cycle++) {
-		err = unload_module();
+		err = unload_module(0, NULL);
 		ASSERT_EQ(0, err) TH_LOG("cycle %d: delete_module: %s", cycle,
 					 strerror(err));
 		self->module_out = true;
 		EXPECT_NE(0, access(BRKSCOPE_DIR, F_OK));
-		err = load_module(ko);
+		err = load_module(ko, "");
 		ASSERT_EQ(0, err) TH_LOG("cycle %d: finit_module(%s): %s", cycle,
 					 ko, strerror(err));
 		self->module_out = false;

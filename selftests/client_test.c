@@ -43,7 +43,8 @@
 #include <unistd.h>
 
 #include "kselftest_harness.h"
-#include "files.h"
+#include "lib/files.h"
+#include "lib/kids.h"
 
 #define MODULE_SYSFS	"/sys/module/brkscope"
 #define MAX_RECORDS_PATH MODULE_SYSFS "/parameters/max_records"
@@ -53,9 +54,7 @@
 #define FLAT_MAX	(4 << 20)
 #define FLAT_LINES	65536
 #define TEXT_MAX	(64 << 10)
-#define LINE_MAX_LEN	256
 #define ARGS_MAX	16
-#define REPLY_TIMEOUT_MS 30000		/* generous: TCG guests are slow */
 #define CMD_TIMEOUT_MS	60000
 #define NOBODY		65534
 #define GET_LABEL_WIDTH	13		/* "failed grows:" */
@@ -64,8 +63,6 @@
 #define COUNT_OPS_MAX	2000		/* grows tried while monitor -c runs */
 /* the module's clock may be a tick coarser than ours */
 #define CLOCK_SLACK_NS	(50ULL * 1000 * 1000)
-
-#include "kids.h"	/* after LINE_MAX_LEN and REPLY_TIMEOUT_MS */
 
 #define CLIENT_TEST(name)	TEST_F_TIMEOUT(client, name, 180)
 
@@ -519,27 +516,6 @@ static void start_heap_spy(struct __test_metadata *_metadata,
 	s->pid = k->pid;
 	ASSERT_EQ(0, proc_start_brk(s->pid, &s->stat_brk));
 	ASSERT_EQ(s->stat_brk, s->before);
-}
-
-/* Kill whatever /proc says our children are, and reap until none is left. */
-static void reap_all_children(void)
-{
-	char path[64], *tok, *save = NULL;
-	int tries, pid;
-
-	snprintf(path, sizeof(path), "/proc/self/task/%d/children", getpid());
-	for (tries = 0; tries < 1000; tries++) {
-		while ((pid = waitpid(-1, NULL, WNOHANG)) > 0)
-			;
-		if (pid < 0 && errno == ECHILD)
-			return;
-		if (read_file(path, text, sizeof(text)) > 0) {
-			for (tok = strtok_r(text, " \n", &save); tok;
-			     tok = strtok_r(NULL, " \n", &save))
-				kill(atoi(tok), SIGKILL);
-		}
-		usleep(10000);
-	}
 }
 
 FIXTURE_SETUP(client)

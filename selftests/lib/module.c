@@ -1,0 +1,41 @@
+// SPDX-License-Identifier: GPL-2.0
+/* brkscope selftests library: loading and unloading the module. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "files.h"
+#include "module.h"
+
+int load_module(const char *ko, const char *params)
+{
+	int fd = open(ko, O_RDONLY | O_CLOEXEC);
+	int err = 0;
+
+	if (fd < 0)
+		return errno;
+	if (syscall(SYS_finit_module, fd, params, 0))
+		err = errno;
+	close(fd);
+	return err;
+}
+
+int unload_module(unsigned int wait_ms, long *busy)
+{
+	uint64_t end = boottime_ns() + wait_ms * 1000000ULL;
+
+	int err;
+
+	for (;;) {
+		if (!syscall(SYS_delete_module, MODULE_NAME, O_NONBLOCK))
+			return 0;
+		err = errno;
+		if (err != EWOULDBLOCK || boottime_ns() >= end)
+			return err;
+		if (busy)
+			(*busy)++;
+		usleep(1000);
+	}
+}
