@@ -60,12 +60,7 @@
 #define BRK_TEST(name)		TEST_F_TIMEOUT(brkscope, name, 120)
 #define BRK_SLOW_TEST(name)	TEST_F_TIMEOUT(brkscope, name, 600)
 
-#define REQUIRE_BRKSCOPE() do {						\
-	if (geteuid())							\
-		SKIP(return, "must run as root");			\
-	if (access(BRKSCOPE_DIR, F_OK))					\
-		SKIP(return, BRKSCOPE_DIR " missing: module not loaded"); \
-} while (0)
+#define REQUIRE_BRKSCOPE()	REQUIRE_LOADED(BRKSCOPE_DIR)
 
 /* One processes line, or the pid file's answer (last two fields). */
 struct heap_rec {
@@ -456,17 +451,9 @@ FIXTURE_SETUP(brkscope)
 FIXTURE_TEARDOWN(brkscope)
 {
 	const char *ko = getenv("BRKSCOPE_KO");
-	int i, err;
+	int err;
 
-	for (i = 0; i < 2; i++) {
-		if (self->kids[i].pid > 0)
-			kill(self->kids[i].pid, SIGKILL);
-		close_fd(&self->kids[i].to);
-		close_fd(&self->kids[i].from);
-	}
-	for (i = 0; i < self->others.n; i++)
-		if (self->others.pid[i] > 0)
-			kill(self->others.pid[i], SIGKILL);
+	kill_kids_and_others(self->kids, &self->others);
 	close_fd(&self->gate[0]);
 	close_fd(&self->gate[1]);
 	close_fd(&self->ready[0]);
@@ -521,13 +508,6 @@ BRK_TEST(processes_lines_are_self_consistent)
 
 BRK_TEST(stats_lists_documented_counters)
 {
-	static const char *const keys[] = {
-		"probe_hits", "probe_missed", "do_brk_flags_hits",
-		"do_brk_flags_missed", "brk_syscall_hits", "brk_syscall_missed",
-		"exit_mmap_hits", "exit_mmap_missed", "loader_maps",
-		"records_in_use", "records_limit", "records_dropped",
-		"events_sent", "events_dropped", "records_stale",
-	};
 	unsigned long val, in_use = 0, limit = 0;
 	ssize_t len;
 	size_t i;
@@ -535,9 +515,9 @@ BRK_TEST(stats_lists_documented_counters)
 	REQUIRE_BRKSCOPE();
 	len = read_file(STATS_PATH, text, sizeof(text));
 	ASSERT_LE(0, len) TH_LOG("%s: %s", STATS_PATH, strerror(-len));
-	for (i = 0; i < ARRAY_SIZE(keys); i++) {
-		EXPECT_EQ(0, kv_ulong(text, keys[i], false, &val))
-			TH_LOG("stats key %s", keys[i]);
+	for (i = 0; i < ARRAY_SIZE(stats_keys); i++) {
+		EXPECT_EQ(0, kv_ulong(text, stats_keys[i], false, &val))
+			TH_LOG("stats key %s", stats_keys[i]);
 	}
 	ASSERT_EQ(0, kv_ulong(text, "records_in_use", false, &in_use));
 	ASSERT_EQ(0, kv_ulong(text, "records_limit", false, &limit));
@@ -811,19 +791,6 @@ BRK_TEST(threads_share_one_record)
 	EXPECT_EQ(0UL, r.failed_grows);
 }
 
-/* "mainexit": brk_child's main thread exits, another serves; its tid. */
-static int child_main_exit(struct __test_metadata *_metadata, struct kid *k)
-{
-	char line[KID_LINE_MAX];
-	int tid = 0;
-
-	kid_send(_metadata, k, "mainexit");
-	kid_line(_metadata, k, line, sizeof(line));
-	ASSERT_EQ(1, sscanf(line, "ok %d", &tid)) TH_LOG("'%s'", line);
-	ASSERT_NE(k->pid, tid);
-	return tid;
-}
-
 BRK_TEST(process_whose_main_thread_exited_stays_in_processes)
 {
 	unsigned long start, end;
@@ -873,7 +840,6 @@ BRK_TEST(pid_file_answers_for_process_whose_main_thread_exited)
 BRK_TEST(vfork_child_growth_stays_on_parent_record)
 {
 	unsigned long start, old, cur;
-	char line[KID_LINE_MAX];
 	struct heap_rec r;
 	struct kid *k;
 	int child;
@@ -882,10 +848,7 @@ BRK_TEST(vfork_child_growth_stays_on_parent_record)
 	k = start_brk_child(_metadata, &self->kids[0]);
 	start = k->ready_brk;
 	child_move(_metadata, k, page_size, NULL);
-	kid_send(_metadata, k, "vfork %lu", page_size);
-	kid_line(_metadata, k, line, sizeof(line));
-	ASSERT_EQ(3, sscanf(line, "ok %lx %lx %d", &old, &cur, &child))
-		TH_LOG("'%s'", line);
+	child = child_vfork(_metadata, k, page_size, &old, &cur);
 	ASSERT_EQ(old + page_size, cur);
 	ASSERT_NE(k->pid, child);
 	get_record(_metadata, k->pid, &r);

@@ -10,15 +10,15 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
-#include <signal.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <libmnl/libmnl.h>
 #include <linux/genetlink.h>
@@ -51,7 +51,7 @@ NL_TEST(dump_lists_process_whose_main_thread_exited)
 
 	REQUIRE_FAMILY();
 	k = start_brk_child(_metadata, &self->nl.kids[0]);
-	main_thread_exits(_metadata, k);
+	child_main_exit(_metadata, k);
 	end = child_move(_metadata, k, page_size, NULL);
 	ASSERT_EQ(0, dump_all(self->nl.sock, self->nl.family, DUMP_BUF_SIZE, NULL, NULL, &r));
 	ASSERT_EQ(0, r.end.err);

@@ -14,14 +14,14 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
-#include <pthread.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <libmnl/libmnl.h>
 #include <linux/genetlink.h>
@@ -199,7 +199,7 @@ NL_TEST(get_of_process_whose_main_thread_exited_reports_its_heap)
 	REQUIRE_FAMILY();
 	k = start_brk_child(_metadata, &self->nl.kids[0]);
 	start = k->ready_brk;
-	main_thread_exits(_metadata, k);
+	child_main_exit(_metadata, k);
 	end = child_move(_metadata, k, 2 * page_size, NULL);
 	get_ok(_metadata, &self->nl, k->pid, &p);
 
@@ -214,19 +214,14 @@ NL_TEST(get_of_process_whose_main_thread_exited_reports_its_heap)
 NL_TEST(get_after_vfork_child_grew_heap_names_parent_with_both_growths)
 {
 	unsigned long start, old, cur;
-	char line[KID_LINE_MAX];
 	struct proc_info p;
 	struct kid *k;
-	int child;
 
 	REQUIRE_FAMILY();
 	k = start_brk_child(_metadata, &self->nl.kids[0]);
 	start = k->ready_brk;
 	child_move(_metadata, k, page_size, NULL);
-	kid_send(_metadata, k, "vfork %lu", page_size);
-	kid_line(_metadata, k, line, sizeof(line));
-	ASSERT_EQ(3, sscanf(line, "ok %lx %lx %d", &old, &cur, &child))
-		TH_LOG("'%s'", line);
+	child_vfork(_metadata, k, page_size, &old, &cur);
 	get_ok(_metadata, &self->nl, k->pid, &p);
 
 	EXPECT_STREQ("brk_child", p.comm);
@@ -255,11 +250,7 @@ NL_TEST(get_zombie_fails_esrch)
 	int pid;
 
 	REQUIRE_FAMILY();
-	pid = fork();
-	ASSERT_LE(0, pid);
-	if (!pid)
-		_exit(0);
-	add_other(_metadata, &self->nl.others, pid);
+	pid = fork_exiting_child(_metadata, &self->nl.others);
 	/* Wait for the exit but leave the zombie. */
 	ASSERT_EQ(0, waitid(P_PID, pid, &si, WEXITED | WNOWAIT));
 	get_fails(_metadata, &self->nl, pid, &ack);

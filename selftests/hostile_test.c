@@ -964,11 +964,7 @@ NL_TEST(hostile_requests_fail_with_exact_errno_and_extack)
 	size_t i;
 
 	REQUIRE_FAMILY();
-	pid = fork();
-	ASSERT_LE(0, pid);
-	if (!pid)
-		_exit(0);
-	add_other(_metadata, &self->nl.others, pid);
+	pid = fork_exiting_child(_metadata, &self->nl.others);
 	status = reap(&self->nl.others, self->nl.kids, pid);
 	ASSERT_TRUE(WIFEXITED(status));
 

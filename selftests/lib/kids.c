@@ -84,20 +84,38 @@ void kid_line(struct __test_metadata *_metadata, struct kid *k, char *buf,
 	buf[len] = '\0';
 }
 
-void kid_send(struct __test_metadata *_metadata, struct kid *k,
-	      const char *fmt, ...)
+static void kid_vsend(struct __test_metadata *_metadata, struct kid *k,
+		      const char *fmt, va_list ap)
 {
 	char buf[KID_LINE_MAX];
-	va_list ap;
 	int n;
 
-	va_start(ap, fmt);
 	n = vsnprintf(buf, sizeof(buf) - 1, fmt, ap);
-	va_end(ap);
 	ASSERT_LT(n, (int)sizeof(buf) - 1);
 	buf[n++] = '\n';
 	ASSERT_EQ(n, write(k->to, buf, n)) TH_LOG("pid %d: %s", k->pid,
 						  strerror(errno));
+}
+
+void kid_send(struct __test_metadata *_metadata, struct kid *k,
+	      const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	kid_vsend(_metadata, k, fmt, ap);
+	va_end(ap);
+}
+
+void kid_ask(struct __test_metadata *_metadata, struct kid *k, char *line,
+	     const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	kid_vsend(_metadata, k, fmt, ap);
+	va_end(ap);
+	kid_line(_metadata, k, line, KID_LINE_MAX);
 }
 
 void expect_ready(struct __test_metadata *_metadata, struct kid *k)
@@ -140,8 +158,7 @@ int child_sbrk(struct __test_metadata *_metadata, struct kid *k, long inc,
 	char line[KID_LINE_MAX];
 	int err;
 
-	kid_send(_metadata, k, "sbrk %ld", inc);
-	kid_line(_metadata, k, line, sizeof(line));
+	kid_ask(_metadata, k, line, "sbrk %ld", inc);
 	if (sscanf(line, "ok %lx %lx", old, cur) == 2)
 		return 0;
 	*old = 0;
@@ -163,13 +180,35 @@ unsigned long child_move(struct __test_metadata *_metadata, struct kid *k,
 	return after;
 }
 
+int child_vfork(struct __test_metadata *_metadata, struct kid *k, long inc,
+		unsigned long *old, unsigned long *cur)
+{
+	char line[KID_LINE_MAX];
+	int child;
+
+	kid_ask(_metadata, k, line, "vfork %lu", inc);
+	ASSERT_EQ(3, sscanf(line, "ok %lx %lx %d", old, cur, &child))
+		TH_LOG("'%s'", line);
+	return child;
+}
+
+int child_main_exit(struct __test_metadata *_metadata, struct kid *k)
+{
+	char line[KID_LINE_MAX];
+	int tid = 0;
+
+	kid_ask(_metadata, k, line, "mainexit");
+	ASSERT_EQ(1, sscanf(line, "ok %d", &tid)) TH_LOG("'%s'", line);
+	ASSERT_NE(k->pid, tid);
+	return tid;
+}
+
 void child_ok(struct __test_metadata *_metadata, struct kid *k,
 	      const char *cmd)
 {
 	char line[KID_LINE_MAX];
 
-	kid_send(_metadata, k, "%s", cmd);
-	kid_line(_metadata, k, line, sizeof(line));
+	kid_ask(_metadata, k, line, "%s", cmd);
 	ASSERT_STREQ("ok", line) TH_LOG("'%s'", cmd);
 }
 
@@ -177,6 +216,32 @@ void add_other(struct __test_metadata *_metadata, struct others *o, int pid)
 {
 	ASSERT_LT(o->n, OTHERS_MAX);
 	o->pid[o->n++] = pid;
+}
+
+int fork_exiting_child(struct __test_metadata *_metadata, struct others *o)
+{
+	int pid = fork();
+
+	ASSERT_LE(0, pid);
+	if (!pid)
+		_exit(0);
+	add_other(_metadata, o, pid);
+	return pid;
+}
+
+void kill_kids_and_others(struct kid kids[2], struct others *o)
+{
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		if (kids[i].pid > 0)
+			kill(kids[i].pid, SIGKILL);
+		close_fd(&kids[i].to);
+		close_fd(&kids[i].from);
+	}
+	for (i = 0; o && i < o->n; i++)
+		if (o->pid[i] > 0)
+			kill(o->pid[i], SIGKILL);
 }
 
 int reap(struct others *o, struct kid kids[2], int pid)

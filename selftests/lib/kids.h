@@ -41,6 +41,9 @@ void kid_line(struct __test_metadata *_metadata, struct kid *k, char *buf,
 	      size_t size);
 void kid_send(struct __test_metadata *_metadata, struct kid *k,
 	      const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* kid_send(), then kid_line() of the answer into line (KID_LINE_MAX). */
+void kid_ask(struct __test_metadata *_metadata, struct kid *k, char *line,
+	     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 /* Read brk_child's "ready <pid> <sbrk0>" line. */
 void expect_ready(struct __test_metadata *_metadata, struct kid *k);
 /* Start brk_child as k and wait for its "ready" line. */
@@ -57,6 +60,14 @@ int child_sbrk(struct __test_metadata *_metadata, struct kid *k, long inc,
 /* "sbrk inc" that must succeed; returns the new sbrk(0). */
 unsigned long child_move(struct __test_metadata *_metadata, struct kid *k,
 			 long inc, unsigned long *old);
+/*
+ * "vfork inc": k's vfork child moves the break by inc and exits.  Returns
+ * the child's pid, with k's *old and *cur break as the answer says.
+ */
+int child_vfork(struct __test_metadata *_metadata, struct kid *k, long inc,
+		unsigned long *old, unsigned long *cur);
+/* "mainexit": brk_child's main thread exits, another serves; its tid. */
+int child_main_exit(struct __test_metadata *_metadata, struct kid *k);
 /* A command answered by a bare "ok". */
 void child_ok(struct __test_metadata *_metadata, struct kid *k,
 	      const char *cmd);
@@ -68,6 +79,13 @@ struct others {
 };
 
 void add_other(struct __test_metadata *_metadata, struct others *o, int pid);
+/* Fork a child that exits at once (status 0), tracked in o.  Its pid. */
+int fork_exiting_child(struct __test_metadata *_metadata, struct others *o);
+/*
+ * Kill the two kids and close their pipes, and kill o's children still
+ * there (o may be NULL): for teardowns, which then reap.
+ */
+void kill_kids_and_others(struct kid kids[2], struct others *o);
 /*
  * Wait for pid (a child of ours) and forget it, among o and the two kids.
  * Returns its wait status.

@@ -9,6 +9,14 @@
 #include "files.h"
 #include "module.h"
 
+const char *const stats_keys[STATS_KEYS] = {
+	"probe_hits", "probe_missed", "do_brk_flags_hits",
+	"do_brk_flags_missed", "brk_syscall_hits", "brk_syscall_missed",
+	"exit_mmap_hits", "exit_mmap_missed", "loader_maps",
+	"records_in_use", "records_limit", "records_dropped",
+	"events_sent", "events_dropped", "records_stale",
+};
+
 int load_module(const char *ko, const char *params)
 {
 	int fd = open(ko, O_RDONLY | O_CLOEXEC);

@@ -5,6 +5,21 @@
 
 #define MODULE_NAME	"brkscope"
 
+/*
+ * In a test: skip it unless run as root with the module loaded, as path
+ * (a string literal) shows.
+ */
+#define REQUIRE_LOADED(path) do {					\
+	if (geteuid())							\
+		SKIP(return, "must run as root");			\
+	if (access(path, F_OK))						\
+		SKIP(return, path " missing: module not loaded");	\
+} while (0)
+
+/* The figures the stats file and the client's stats show, as documented. */
+#define STATS_KEYS	15
+extern const char *const stats_keys[STATS_KEYS];
+
 /* finit_module(2) of the file ko with params ("" for none): 0 or errno. */
 int load_module(const char *ko, const char *params);
 /*

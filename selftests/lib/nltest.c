@@ -118,15 +118,7 @@ void nl_fixture_teardown(struct nl_fixture *nl)
 {
 	int i;
 
-	for (i = 0; i < 2; i++) {
-		if (nl->kids[i].pid > 0)
-			kill(nl->kids[i].pid, SIGKILL);
-		close_fd(&nl->kids[i].to);
-		close_fd(&nl->kids[i].from);
-	}
-	for (i = 0; i < nl->others.n; i++)
-		if (nl->others.pid[i] > 0)
-			kill(nl->others.pid[i], SIGKILL);
+	kill_kids_and_others(nl->kids, &nl->others);
 	for (i = 0; nl->nbulk && i < *nl->nbulk; i++)
 		if (nl->bulk[i] > 0)
 			kill(nl->bulk[i], SIGKILL);
@@ -170,18 +162,6 @@ void get_fails(struct __test_metadata *_metadata, struct nl_fixture *nl,
 				     errname(ack->err));
 	TH_LOG("GET %u: %s, extack '%s'", pid, errname(ack->err),
 	       ack->has_msg ? ack->msg : "(none)");
-}
-
-/* brk_child's main thread exits; another thread serves the commands. */
-void main_thread_exits(struct __test_metadata *_metadata, struct kid *k)
-{
-	char line[KID_LINE_MAX];
-	int tid = 0;
-
-	kid_send(_metadata, k, "mainexit");
-	kid_line(_metadata, k, line, sizeof(line));
-	ASSERT_EQ(1, sscanf(line, "ok %d", &tid)) TH_LOG("'%s'", line);
-	ASSERT_NE(k->pid, tid);
 }
 
 /* ---- dumps ---- */

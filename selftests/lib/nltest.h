@@ -4,13 +4,9 @@
  * dump_test, events_test, hostile_test, permission_test) share: their
  * fixture's state, asserting GETs, dumps into a table, and small helpers.
  *
- * Each program declares
- *
- *	FIXTURE(netlink) { struct nl_fixture nl; };
- *	FIXTURE_SETUP(netlink) { nl_fixture_setup(&self->nl); }
- *	FIXTURE_TEARDOWN(netlink) { nl_fixture_teardown(&self->nl); }
- *
- * and writes its tests with NL_TEST(name) and REQUIRE_FAMILY().
+ * Each program includes lib/nlfixture.h, the fixture "netlink" whose state
+ * is self->nl (struct nl_fixture), and writes its tests with NL_TEST(name)
+ * and REQUIRE_FAMILY().
  */
 #ifndef BRKTEST_NLTEST_H
 #define BRKTEST_NLTEST_H
@@ -78,8 +74,6 @@ void get_ok(struct __test_metadata *_metadata, struct nl_fixture *nl,
 /* GET of pid that must fail; returns the ack. */
 void get_fails(struct __test_metadata *_metadata, struct nl_fixture *nl,
 	       uint32_t pid, struct nl_ack *ack);
-/* brk_child's main thread exits; another thread serves the commands. */
-void main_thread_exits(struct __test_metadata *_metadata, struct kid *k);
 
 /* ---- dumps ---- */
 
