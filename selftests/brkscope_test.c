@@ -33,9 +33,10 @@
 #include <unistd.h>
 
 #include "kselftest_harness.h"
-#include "files.h"
+#include "lib/files.h"
+#include "lib/kids.h"
+#include "lib/module.h"
 
-#define MODULE_NAME	"brkscope"
 #ifndef BRKSCOPE_DIR
 #define BRKSCOPE_DIR	"/sys/kernel/debug/brkscope"
 #endif
@@ -48,27 +49,18 @@
 #define TEXT_MAX	(64 << 10)	/* stat, pid, stats, children files */
 #define RECORDS_MAX	32768
 #define NCOLUMNS	12
-#define OTHERS_MAX	1100		/* forked helpers and grandchildren */
-#define LINE_MAX_LEN	256
-#define REPLY_TIMEOUT_MS 30000		/* generous: TCG guests are slow */
 #define PID_MAX_LIMIT	4194304
 
 #define MANY_CHILDREN	1000
 #define RELOAD_CYCLES	20
 #define BRK_STORMERS	4
 
-#include "kids.h"	/* after LINE_MAX_LEN, REPLY_TIMEOUT_MS and OTHERS_MAX */
 
 /* Tests spawn and exec helpers; TCG can be 50x slower than native. */
 #define BRK_TEST(name)		TEST_F_TIMEOUT(brkscope, name, 120)
 #define BRK_SLOW_TEST(name)	TEST_F_TIMEOUT(brkscope, name, 600)
 
-#define REQUIRE_BRKSCOPE() do {						\
-	if (geteuid())							\
-		SKIP(return, "must run as root");			\
-	if (access(BRKSCOPE_DIR, F_OK))					\
-		SKIP(return, BRKSCOPE_DIR " missing: module not loaded"); \
-} while (0)
+#define REQUIRE_BRKSCOPE()	REQUIRE_LOADED(BRKSCOPE_DIR)
 
 /* One processes line, or the pid file's answer (last two fields). */
 struct heap_rec {
@@ -361,24 +353,6 @@ static bool parse_last_change(const char *s, uint64_t *ns)
 
 /* ---- the module ---- */
 
-static int unload_module(void)
-{
-	return syscall(SYS_delete_module, MODULE_NAME, O_NONBLOCK) ? errno : 0;
-}
-
-static int load_module(const char *ko)
-{
-	int fd = open(ko, O_RDONLY | O_CLOEXEC);
-	int err = 0;
-
-	if (fd < 0)
-		return errno;
-	if (syscall(SYS_finit_module, fd, "", 0))
-		err = errno;
-	close(fd);
-	return err;
-}
-
 /* ---- helper processes ---- */
 
 FIXTURE(brkscope) {
@@ -459,28 +433,6 @@ static int release_waiters(FIXTURE_DATA(brkscope) *self)
 	return bad;
 }
 
-/* Kill whatever /proc says our children are, and reap until none is left. */
-static void reap_all_children(void)
-{
-	char path[64], *pos, *tok, *save = NULL;
-	int tries, pid;
-
-	snprintf(path, sizeof(path), "/proc/self/task/%d/children", getpid());
-	for (tries = 0; tries < 1000; tries++) {
-		while ((pid = waitpid(-1, NULL, WNOHANG)) > 0)
-			;
-		if (pid < 0 && errno == ECHILD)
-			return;
-		if (read_file(path, text, sizeof(text)) > 0) {
-			pos = text;
-			for (tok = strtok_r(pos, " \n", &save); tok;
-			     tok = strtok_r(NULL, " \n", &save))
-				kill(atoi(tok), SIGKILL);
-		}
-		usleep(10000);
-	}
-}
-
 FIXTURE_SETUP(brkscope)
 {
 	int i;
@@ -499,17 +451,9 @@ FIXTURE_SETUP(brkscope)
 FIXTURE_TEARDOWN(brkscope)
 {
 	const char *ko = getenv("BRKSCOPE_KO");
-	int i, err;
+	int err;
 
-	for (i = 0; i < 2; i++) {
-		if (self->kids[i].pid > 0)
-			kill(self->kids[i].pid, SIGKILL);
-		close_fd(&self->kids[i].to);
-		close_fd(&self->kids[i].from);
-	}
-	for (i = 0; i < self->others.n; i++)
-		if (self->others.pid[i] > 0)
-			kill(self->others.pid[i], SIGKILL);
+	kill_kids_and_others(self->kids, &self->others);
 	close_fd(&self->gate[0]);
 	close_fd(&self->gate[1]);
 	close_fd(&self->ready[0]);
@@ -518,7 +462,7 @@ FIXTURE_TEARDOWN(brkscope)
 		TH_LOG("could not enable kprobes again: %s", strerror(errno));
 	reap_all_children();
 	if (self->module_out && ko) {
-		err = load_module(ko);
+		err = load_module(ko, "");
 		if (err)
 			TH_LOG("could not load %s back: %s", ko, strerror(err));
 	}
@@ -564,13 +508,6 @@ BRK_TEST(processes_lines_are_self_consistent)
 
 BRK_TEST(stats_lists_documented_counters)
 {
-	static const char *const keys[] = {
-		"probe_hits", "probe_missed", "do_brk_flags_hits",
-		"do_brk_flags_missed", "brk_syscall_hits", "brk_syscall_missed",
-		"exit_mmap_hits", "exit_mmap_missed", "loader_maps",
-		"records_in_use", "records_limit", "records_dropped",
-		"events_sent", "events_dropped", "records_stale",
-	};
 	unsigned long val, in_use = 0, limit = 0;
 	ssize_t len;
 	size_t i;
@@ -578,9 +515,9 @@ BRK_TEST(stats_lists_documented_counters)
 	REQUIRE_BRKSCOPE();
 	len = read_file(STATS_PATH, text, sizeof(text));
 	ASSERT_LE(0, len) TH_LOG("%s: %s", STATS_PATH, strerror(-len));
-	for (i = 0; i < ARRAY_SIZE(keys); i++) {
-		EXPECT_EQ(0, kv_ulong(text, keys[i], false, &val))
-			TH_LOG("stats key %s", keys[i]);
+	for (i = 0; i < ARRAY_SIZE(stats_keys); i++) {
+		EXPECT_EQ(0, kv_ulong(text, stats_keys[i], false, &val))
+			TH_LOG("stats key %s", stats_keys[i]);
 	}
 	ASSERT_EQ(0, kv_ulong(text, "records_in_use", false, &in_use));
 	ASSERT_EQ(0, kv_ulong(text, "records_limit", false, &limit));
@@ -741,7 +678,7 @@ BRK_TEST(forked_child_gets_own_record_with_inherited_heap)
 {
 	unsigned long parent_brk, before, after, parent_start, child_start;
 	struct heap_rec p1, p2, c;
-	char line[LINE_MAX_LEN];
+	char line[KID_LINE_MAX];
 	struct kid *k;
 	int gpid;
 
@@ -835,7 +772,7 @@ BRK_TEST(threads_share_one_record)
 {
 	const long nthreads = 8, iterations = 50, step = 4096;
 	unsigned long start, end;
-	char line[LINE_MAX_LEN];
+	char line[KID_LINE_MAX];
 	struct heap_rec r;
 	struct kid *k;
 
@@ -852,19 +789,6 @@ BRK_TEST(threads_share_one_record)
 	EXPECT_EQ(page_align(end) - page_align(start), r.grown_bytes);
 	EXPECT_EQ(end, r.brk);
 	EXPECT_EQ(0UL, r.failed_grows);
-}
-
-/* "mainexit": brk_child's main thread exits, another serves; its tid. */
-static int child_main_exit(struct __test_metadata *_metadata, struct kid *k)
-{
-	char line[LINE_MAX_LEN];
-	int tid = 0;
-
-	kid_send(_metadata, k, "mainexit");
-	kid_line(_metadata, k, line, sizeof(line));
-	ASSERT_EQ(1, sscanf(line, "ok %d", &tid)) TH_LOG("'%s'", line);
-	ASSERT_NE(k->pid, tid);
-	return tid;
 }
 
 BRK_TEST(process_whose_main_thread_exited_stays_in_processes)
@@ -916,7 +840,6 @@ BRK_TEST(pid_file_answers_for_process_whose_main_thread_exited)
 BRK_TEST(vfork_child_growth_stays_on_parent_record)
 {
 	unsigned long start, old, cur;
-	char line[LINE_MAX_LEN];
 	struct heap_rec r;
 	struct kid *k;
 	int child;
@@ -925,10 +848,7 @@ BRK_TEST(vfork_child_growth_stays_on_parent_record)
 	k = start_brk_child(_metadata, &self->kids[0]);
 	start = k->ready_brk;
 	child_move(_metadata, k, page_size, NULL);
-	kid_send(_metadata, k, "vfork %lu", page_size);
-	kid_line(_metadata, k, line, sizeof(line));
-	ASSERT_EQ(3, sscanf(line, "ok %lx %lx %d", &old, &cur, &child))
-		TH_LOG("'%s'", line);
+	child = child_vfork(_metadata, k, page_size, &old, &cur);
 	ASSERT_EQ(old + page_size, cur);
 	ASSERT_NE(k->pid, child);
 	get_record(_metadata, k->pid, &r);
@@ -1958,12 +1878,12 @@ BRK_SLOW_TEST(module_reloads_during_brk_storm)
 
 	start_brk_storm(_metadata, self);
 	for (cycle = 0; cycle < RELOAD_CYCLES; cycle++) {
-		err = unload_module();
+		err = unload_module(0, NULL);
 		ASSERT_EQ(0, err) TH_LOG("cycle %d: delete_module: %s", cycle,
 					 strerror(err));
 		self->module_out = true;
 		EXPECT_NE(0, access(BRKSCOPE_DIR, F_OK));
-		err = load_module(ko);
+		err = load_module(ko, "");
 		ASSERT_EQ(0, err) TH_LOG("cycle %d: finit_module(%s): %s", cycle,
 					 ko, strerror(err));
 		self->module_out = false;

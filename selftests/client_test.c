@@ -43,7 +43,9 @@
 #include <unistd.h>
 
 #include "kselftest_harness.h"
-#include "files.h"
+#include "lib/files.h"
+#include "lib/kids.h"
+#include "lib/module.h"
 
 #define MODULE_SYSFS	"/sys/module/brkscope"
 #define MAX_RECORDS_PATH MODULE_SYSFS "/parameters/max_records"
@@ -53,9 +55,7 @@
 #define FLAT_MAX	(4 << 20)
 #define FLAT_LINES	65536
 #define TEXT_MAX	(64 << 10)
-#define LINE_MAX_LEN	256
 #define ARGS_MAX	16
-#define REPLY_TIMEOUT_MS 30000		/* generous: TCG guests are slow */
 #define CMD_TIMEOUT_MS	60000
 #define NOBODY		65534
 #define GET_LABEL_WIDTH	13		/* "failed grows:" */
@@ -65,16 +65,9 @@
 /* the module's clock may be a tick coarser than ours */
 #define CLOCK_SLACK_NS	(50ULL * 1000 * 1000)
 
-#include "kids.h"	/* after LINE_MAX_LEN and REPLY_TIMEOUT_MS */
-
 #define CLIENT_TEST(name)	TEST_F_TIMEOUT(client, name, 180)
 
-#define REQUIRE_BRKSCOPE() do {						\
-	if (geteuid())							\
-		SKIP(return, "must run as root");			\
-	if (access(MODULE_SYSFS, F_OK))					\
-		SKIP(return, MODULE_SYSFS " missing: module not loaded"); \
-} while (0)
+#define REQUIRE_BRKSCOPE()	REQUIRE_LOADED(MODULE_SYSFS)
 
 /* Run the client with literal arguments: CLIENT(false, "-j", "stats"). */
 #define CLIENT(unpriv, ...) \
@@ -521,27 +514,6 @@ static void start_heap_spy(struct __test_metadata *_metadata,
 	ASSERT_EQ(s->stat_brk, s->before);
 }
 
-/* Kill whatever /proc says our children are, and reap until none is left. */
-static void reap_all_children(void)
-{
-	char path[64], *tok, *save = NULL;
-	int tries, pid;
-
-	snprintf(path, sizeof(path), "/proc/self/task/%d/children", getpid());
-	for (tries = 0; tries < 1000; tries++) {
-		while ((pid = waitpid(-1, NULL, WNOHANG)) > 0)
-			;
-		if (pid < 0 && errno == ECHILD)
-			return;
-		if (read_file(path, text, sizeof(text)) > 0) {
-			for (tok = strtok_r(text, " \n", &save); tok;
-			     tok = strtok_r(NULL, " \n", &save))
-				kill(atoi(tok), SIGKILL);
-		}
-		usleep(10000);
-	}
-}
-
 FIXTURE_SETUP(client)
 {
 	const char *env = getenv("BRKSCOPE_CLIENT");
@@ -562,14 +534,7 @@ FIXTURE_SETUP(client)
 
 FIXTURE_TEARDOWN(client)
 {
-	int i;
-
-	for (i = 0; i < 2; i++) {
-		if (self->kids[i].pid > 0)
-			kill(self->kids[i].pid, SIGKILL);
-		close_fd(&self->kids[i].to);
-		close_fd(&self->kids[i].from);
-	}
+	kill_kids_and_others(self->kids, NULL);
 	if (self->mon_pid > 0)
 		kill(self->mon_pid, SIGKILL);
 	close_fd(&self->mon_fd);
@@ -984,13 +949,6 @@ CLIENT_TEST(list_text_row_matches_heap_spy_in_header_columns)
 
 CLIENT_TEST(stats_json_has_every_figure_as_number)
 {
-	static const char *const keys[] = {
-		"probe_hits", "probe_missed", "do_brk_flags_hits",
-		"do_brk_flags_missed", "brk_syscall_hits", "brk_syscall_missed",
-		"exit_mmap_hits", "exit_mmap_missed", "loader_maps",
-		"records_in_use", "records_limit", "records_dropped",
-		"events_sent", "events_dropped", "records_stale",
-	};
 	unsigned long max_records;
 	size_t i;
 	ssize_t len;
@@ -1004,9 +962,9 @@ CLIENT_TEST(stats_json_has_every_figure_as_number)
 	ASSERT_EQ(0, CLIENT(false, "-j", "stats")) TH_LOG("%s", client_err);
 	EXPECT_STREQ("", client_err);
 	parse_client_json(_metadata, false);
-	EXPECT_EQ(ARRAY_SIZE(keys), ju64(_metadata, "{}"));
-	for (i = 0; i < ARRAY_SIZE(keys); i++)
-		TH_LOG("%-20s %" PRIu64, keys[i], ju64(_metadata, "%s", keys[i]));
+	EXPECT_EQ(ARRAY_SIZE(stats_keys), ju64(_metadata, "{}"));
+	for (i = 0; i < ARRAY_SIZE(stats_keys); i++)
+		TH_LOG("%-20s %" PRIu64, stats_keys[i], ju64(_metadata, "%s", stats_keys[i]));
 	EXPECT_EQ(max_records, ju64(_metadata, "records_limit"));
 	EXPECT_LE(ju64(_metadata, "records_in_use"),
 		  ju64(_metadata, "records_limit"));

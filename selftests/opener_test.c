@@ -33,15 +33,15 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <libmnl/libmnl.h>
+#include <linux/genetlink.h>
+#include <linux/netlink.h>
 #include <linux/sock_diag.h>
 
 #include "kselftest_harness.h"
-#include "files.h"
-
-#define REPLY_TIMEOUT_MS 30000		/* generous: TCG guests are slow */
-#define NL_RX_SIZE	(32 << 10)
-#define NL_REQ_SIZE	4096
-#include "genl.h"
+#include "lib/files.h"
+#include "lib/genl.h"
+#include "lib/kids.h"	/* REPLY_TIMEOUT_MS */
 
 #define NOBODY		65534
 #define SECRETS		300	/* root's processes that a leak would show */

@@ -47,9 +47,11 @@
 
 #include "kselftest_harness.h"
 #include "../module/uapi/brkscope.h"
-#include "files.h"
+#include "lib/files.h"
+#include "lib/genl.h"
+#include "lib/kids.h"	/* REPLY_TIMEOUT_MS */
+#include "lib/module.h"
 
-#define MODULE_NAME	"brkscope"
 #define BRKSCOPE_DIR	"/sys/kernel/debug/brkscope"
 #define STATS_PATH	BRKSCOPE_DIR "/stats"
 #define PROCESSES_PATH	BRKSCOPE_DIR "/processes"
@@ -74,20 +76,15 @@
 #define FLOOD_GROWTHS	5000
 #define FLOOD_RCVBUF	4096		/* the kernel doubles it */
 
-#define REPLY_TIMEOUT_MS 30000		/* generous: TCG guests are slow */
 #define WAIT_MS		60000		/* for helpers and the events worker */
 #define UNLOAD_WAIT_MS	20000
 #define GET_PROMPT_NS	1000000000ULL	/* "promptly": within a second */
-#define NL_RX_SIZE	(64 << 10)
-#define NL_REQ_SIZE	1024
 #define SUB_RCVBUF	(32 << 20)
 #define TEXT_MAX	(64 << 10)
 #define LISTING_MAX	(4 << 20)
 #define WHAT_LEN	160
 #define KIDS_MAX	64
 #define FAMILY_IDS	1024		/* generic netlink ids are below this */
-
-#include "genl.h"	/* after REPLY_TIMEOUT_MS, NL_RX_SIZE and NL_REQ_SIZE */
 
 #define STRESS_TEST(name)	TEST_F_TIMEOUT(stress, name, 300)
 /* Storms: 100,000 processes take minutes under TCG, far more on KASAN. */
@@ -231,40 +228,6 @@ static long storm_procs(void)
 
 /* ---- the module ---- */
 
-static int load_module(const char *ko, const char *params)
-{
-	int fd = open(ko, O_RDONLY | O_CLOEXEC);
-	int err = 0;
-
-	if (fd < 0)
-		return errno;
-	if (syscall(SYS_finit_module, fd, params, 0))
-		err = errno;
-	close(fd);
-	return err;
-}
-
-/*
- * delete_module(2) never waits: while something holds a reference on the
- * module it fails with EWOULDBLOCK, and genetlink holds one for each dump in
- * flight.  That, and only that, is retried, for up to UNLOAD_WAIT_MS; *busy
- * counts the retries.
- */
-static int unload_module(long *busy)
-{
-	uint64_t end = now_ns() + UNLOAD_WAIT_MS * 1000000ULL;
-
-	for (;;) {
-		if (!syscall(SYS_delete_module, MODULE_NAME, O_NONBLOCK))
-			return 0;
-		if (errno != EWOULDBLOCK || now_ns() > end)
-			return errno;
-		if (busy)
-			(*busy)++;
-		usleep(1000);
-	}
-}
-
 /* ---- generic netlink ---- */
 
 /* The module registers its family with the events group: both must be there. */
@@ -356,7 +319,7 @@ FIXTURE_TEARDOWN(stress)
 	}
 	if (self->module_changed) {
 		if (!access(MODULE_SYSFS, F_OK))
-			unload_module(NULL);
+			unload_module(UNLOAD_WAIT_MS, NULL);
 		load_module(self->ko, "");
 	}
 	close(self->nl);
@@ -389,7 +352,7 @@ static void reload(struct __test_metadata *_metadata,
 
 	self->module_changed = true;
 	t0 = now_ns();
-	err = unload_module(busy);
+	err = unload_module(UNLOAD_WAIT_MS, busy);
 	unload_ns += now_ns() - t0;
 	ASSERT_EQ(0, err) TH_LOG("delete_module: %s", strerror(err));
 	ASSERT_NE(0, access(MODULE_SYSFS, F_OK));

@@ -1,21 +1,10 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+// SPDX-License-Identifier: GPL-2.0
 /*
- * brkscope selftests: generic netlink plumbing shared by the test programs
- * that speak to the family (libmnl): sockets, requests, nlctrl's answer
- * for a family, and the attributes of a process record and of an event.
- *
- * Static functions without asserts: forked children use them too.  The
- * buffers are static, as nothing here may allocate.  Include after
- * defining REPLY_TIMEOUT_MS (how long an answer may take), NL_RX_SIZE
- * (rxbuf: answers) and NL_REQ_SIZE (reqbuf: requests).
+ * brkscope selftests library: generic netlink plumbing (libmnl).  No
+ * asserts: forked children use it too.  The buffers are static, as nothing
+ * here may allocate.
  */
-#ifndef BRKSCOPE_SELFTESTS_GENL_H
-#define BRKSCOPE_SELFTESTS_GENL_H
-
-#if !defined(REPLY_TIMEOUT_MS) || !defined(NL_RX_SIZE) || !defined(NL_REQ_SIZE)
-#error "define REPLY_TIMEOUT_MS, NL_RX_SIZE and NL_REQ_SIZE before including genl.h"
-#endif
-
+#define _GNU_SOURCE
 #include <errno.h>
 #include <poll.h>
 #include <stdbool.h>
@@ -29,15 +18,16 @@
 #include <linux/genetlink.h>
 #include <linux/netlink.h>
 
-#include "../module/uapi/brkscope.h"
+#include "genl.h"
+#include "kids.h"	/* REPLY_TIMEOUT_MS */
 
-static char rxbuf[NL_RX_SIZE];
-static char reqbuf[NL_REQ_SIZE];
+char rxbuf[NL_RX_SIZE];
+char reqbuf[NL_REQ_SIZE];
 /* Never 0, the sequence number events carry. */
-static uint32_t next_seq = 1000;
+uint32_t next_seq = 1000;
 
 /* A socket with extended acks; error acks do not echo the request. */
-static int nl_open(void)
+int nl_open(void)
 {
 	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
 	int one = 1, fd, err;
@@ -55,13 +45,13 @@ static int nl_open(void)
 	return fd;
 }
 
-static __attribute__((unused)) int nl_join(int fd, uint32_t group)
+int nl_join(int fd, uint32_t group)
 {
 	return setsockopt(fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &group,
 			  sizeof(group)) ? -errno : 0;
 }
 
-static int nl_send(int fd, const void *buf, size_t len)
+int nl_send(int fd, const void *buf, size_t len)
 {
 	struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
 	ssize_t n;
@@ -76,7 +66,7 @@ static int nl_send(int fd, const void *buf, size_t len)
  * One datagram.  Returns its length, -ETIMEDOUT, -EMSGSIZE if cut, -errno.
  * MSG_DONTWAIT: never waits longer than timeout_ms, whatever poll said.
  */
-static int nl_recv(int fd, void *buf, size_t size, int timeout_ms)
+int nl_recv(int fd, void *buf, size_t size, int timeout_ms)
 {
 	struct pollfd pfd = { .fd = fd, .events = POLLIN };
 	struct iovec iov = { .iov_base = buf, .iov_len = size };
@@ -103,7 +93,7 @@ static int nl_recv(int fd, void *buf, size_t size, int timeout_ms)
  * Start a generic netlink request in buf, after zeroing its first clear
  * bytes: what a caller appends lands on zeros.
  */
-static struct nlmsghdr *genl_msg(void *buf, size_t clear, uint16_t type,
+struct nlmsghdr *genl_msg(void *buf, size_t clear, uint16_t type,
 				 uint8_t cmd, uint8_t version, uint16_t flags)
 {
 	struct nlmsghdr *nlh;
@@ -120,14 +110,13 @@ static struct nlmsghdr *genl_msg(void *buf, size_t clear, uint16_t type,
 	return nlh;
 }
 
-typedef void (*reply_fn)(const struct nlmsghdr *nlh, void *data);
 
 /*
  * Send len bytes at req and hand every answer with its sequence number to
  * fn until the NLMSG_ERROR or NLMSG_DONE that ends it: *end, in rxbuf.
  * Returns 0, or -errno when the socket failed or nothing came in time.
  */
-static int nl_exchange(int fd, const void *req, size_t len, reply_fn fn,
+int nl_exchange(int fd, const void *req, size_t len, reply_fn fn,
 		       void *data, const struct nlmsghdr **end)
 {
 	const struct nlmsghdr *r = req, *nlh;
@@ -160,7 +149,7 @@ static int nl_exchange(int fd, const void *req, size_t len, reply_fn fn,
  * nl_exchange() of a whole request.  Returns the request's -errno (0 for
  * an ack or a dump's end), or the socket's.
  */
-static int nl_talk(int fd, const struct nlmsghdr *req, reply_fn fn, void *data)
+int nl_talk(int fd, const struct nlmsghdr *req, reply_fn fn, void *data)
 {
 	const struct nlmsghdr *end;
 	int ret = nl_exchange(fd, req, req->nlmsg_len, fn, data, &end);
@@ -172,22 +161,9 @@ static int nl_talk(int fd, const struct nlmsghdr *req, reply_fn fn, void *data)
 	return *(const int *)mnl_nlmsg_get_payload(end);
 }
 
-/* ---- nlctrl ---- */
-
-struct family {
-	uint16_t id;
-	uint32_t group;		/* of the multicast group asked for, or 0 */
-};
-
-struct family_query {
-	const char *name;	/* the family wanted */
-	const char *group;	/* and its multicast group */
-	bool named;		/* the message was about that family */
-	struct family f;
-};
 
 /* An nlctrl family message: its id and the id of the group wanted. */
-static void family_msg(const struct nlmsghdr *nlh, void *data)
+void family_msg(const struct nlmsghdr *nlh, void *data)
 {
 	struct family_query *q = data;
 	const struct nlattr *attr, *grp, *a;
@@ -230,7 +206,7 @@ static void family_msg(const struct nlmsghdr *nlh, void *data)
  * -ENOENT if the family is not registered, -EPROTO if the answer is not
  * about it.
  */
-static int resolve(int fd, const char *name, const char *group,
+int resolve(int fd, const char *name, const char *group,
 		   struct family *f)
 {
 	struct family_query q = { .name = name, .group = group };
@@ -249,24 +225,13 @@ static int resolve(int fd, const char *name, const char *group,
 
 /* ---- brkscope's messages ---- */
 
-/* One process as a GET reply or a dump message shows it. */
-struct proc_info {
-	int nmsgs;		/* BRKSCOPE_CMD_GET messages seen */
-	bool bad;		/* either of the two below, even of type 0 */
-	int bad_attr;		/* type of an attribute of the wrong size */
-	int bad_cmd;		/* a reply whose command was not GET */
-	bool has[BRKSCOPE_A_MAX + 1];
-	uint32_t pid;
-	char comm[32];
-	uint64_t val[BRKSCOPE_A_MAX + 1];
-};
 
 static bool is_u64_attr(int type)
 {
 	return type >= BRKSCOPE_A_START_BRK && type <= BRKSCOPE_A_LAST_CHANGE_NS;
 }
 
-static void parse_proc(const struct nlmsghdr *nlh, struct proc_info *p)
+void parse_proc(const struct nlmsghdr *nlh, struct proc_info *p)
 {
 	const struct genlmsghdr *g = mnl_nlmsg_get_payload(nlh);
 	const struct nlattr *attr;
@@ -311,7 +276,7 @@ bad:
 }
 
 /* For nl_talk() and the like: data is a struct proc_info. */
-static void get_reply(const struct nlmsghdr *nlh, void *data)
+void get_reply(const struct nlmsghdr *nlh, void *data)
 {
 	struct proc_info *p = data;
 	int n = p->nmsgs;
@@ -320,21 +285,9 @@ static void get_reply(const struct nlmsghdr *nlh, void *data)
 	p->nmsgs += n;
 }
 
-/* An event attribute's bit in brk_event.seen. */
-#define EVENT_BIT(type)	(1u << ((type) - BRKSCOPE_A_PID))
-
-struct brk_event {
-	uint64_t seq, old_brk, new_brk, len, time_ns;
-	uint8_t type, source;
-	uint32_t pid;
-	char comm[32];
-	unsigned int seen;	/* EVENT_BIT()s of the attributes present */
-	unsigned int missing;	/* how many of the 9 attributes were absent */
-	int bad_attr;
-};
 
 /* The attributes of an event message (whose command the caller checked). */
-static __attribute__((unused)) void parse_event(const struct nlmsghdr *nlh, struct brk_event *ev)
+void parse_event(const struct nlmsghdr *nlh, struct brk_event *ev)
 {
 	const struct nlattr *attr;
 
@@ -379,17 +332,6 @@ static __attribute__((unused)) void parse_event(const struct nlmsghdr *nlh, stru
 
 /* ---- acks ---- */
 
-/* What an NLMSG_ERROR (or NLMSG_DONE) said. */
-struct nl_ack {
-	bool got;		/* an NLMSG_ERROR or NLMSG_DONE arrived */
-	int err;		/* positive errno, 0 for an ack */
-	bool has_msg;
-	char msg[256];
-	bool has_offs;
-	uint32_t offs;		/* NLMSGERR_ATTR_OFFS */
-	bool has_miss_type;
-	uint32_t miss_type;	/* NLMSGERR_ATTR_MISS_TYPE */
-};
 
 /* The extended ack TLVs that start offset bytes into nlh's payload. */
 static void parse_ack_tlvs(const struct nlmsghdr *nlh, size_t offset,
@@ -424,7 +366,7 @@ static void parse_ack_tlvs(const struct nlmsghdr *nlh, size_t offset,
 	}
 }
 
-static void parse_error(const struct nlmsghdr *nlh, struct nl_ack *ack)
+void parse_error(const struct nlmsghdr *nlh, struct nl_ack *ack)
 {
 	const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
 	size_t off;
@@ -442,7 +384,7 @@ static void parse_error(const struct nlmsghdr *nlh, struct nl_ack *ack)
 	parse_ack_tlvs(nlh, off, ack);
 }
 
-static void parse_done(const struct nlmsghdr *nlh, struct nl_ack *ack)
+void parse_done(const struct nlmsghdr *nlh, struct nl_ack *ack)
 {
 	ack->got = true;
 	if (nlh->nlmsg_len < NLMSG_HDRLEN + sizeof(int)) {
@@ -454,8 +396,8 @@ static void parse_done(const struct nlmsghdr *nlh, struct nl_ack *ack)
 }
 
 /* nl_exchange(), with what its NLMSG_ERROR or NLMSG_DONE said in *ack. */
-static __attribute__((unused)) int nl_transact(int fd, const void *req, size_t len, reply_fn fn,
-		       void *data, struct nl_ack *ack)
+int nl_transact(int fd, const void *req, size_t len, reply_fn fn,
+		void *data, struct nl_ack *ack)
 {
 	const struct nlmsghdr *end;
 	int ret;
@@ -475,14 +417,14 @@ static __attribute__((unused)) int nl_transact(int fd, const void *req, size_t l
  * The family, and its events group's id, or 0 if it has none: the event
  * tests, not every test, fail on that.
  */
-static __attribute__((unused)) int resolve_family(int fd, struct family *f)
+int resolve_family(int fd, struct family *f)
 {
 	return resolve(fd, BRKSCOPE_GENL_NAME, BRKSCOPE_MCGRP_EVENTS, f);
 }
 
 /* BRKSCOPE_CMD_GET (do) of pid.  Returns 0 or -errno of the socket. */
-static __attribute__((unused)) int get_pid(int fd, uint16_t family, uint32_t pid, struct proc_info *p,
-		   struct nl_ack *ack)
+int get_pid(int fd, uint16_t family, uint32_t pid, struct proc_info *p,
+	    struct nl_ack *ack)
 {
 	struct nlmsghdr *nlh;
 
@@ -492,5 +434,3 @@ static __attribute__((unused)) int get_pid(int fd, uint16_t family, uint32_t pid
 	mnl_attr_put_u32(nlh, BRKSCOPE_A_PID, pid);
 	return nl_transact(fd, nlh, nlh->nlmsg_len, get_reply, p, ack);
 }
-
-#endif /* BRKSCOPE_SELFTESTS_GENL_H */

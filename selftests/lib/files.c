@@ -1,34 +1,24 @@
-/* SPDX-License-Identifier: GPL-2.0 */
-/*
- * brkscope selftests: files, /proc numbers, pages and clocks, shared by the
- * test programs.  Nothing here allocates: a test that measures its own
- * break must not move it, so files are read with open/read into the
- * caller's buffer or one on the stack.
- *
- * Static functions; include after kselftest_harness.h.  page_size is set
- * by the including program (sysconf(_SC_PAGESIZE)) before page_align().
- */
-#ifndef BRKSCOPE_SELFTESTS_FILES_H
-#define BRKSCOPE_SELFTESTS_FILES_H
-
+// SPDX-License-Identifier: GPL-2.0
+/* brkscope selftests library: files, /proc numbers, pages and clocks. */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <stdbool.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
-static unsigned long page_size;
+#include "files.h"
 
-static __attribute__((unused)) unsigned long page_align(unsigned long addr)
+unsigned long page_size;
+
+unsigned long page_align(unsigned long addr)
 {
 	return (addr + page_size - 1) & ~(page_size - 1);
 }
 
-static __attribute__((unused)) uint64_t boottime_ns(void)
+uint64_t boottime_ns(void)
 {
 	struct timespec ts;
 
@@ -36,9 +26,7 @@ static __attribute__((unused)) uint64_t boottime_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
-/* Whole-token number: hex with a 0x prefix, or decimal. */
-static __attribute__((unused)) bool parse_ulong(const char *s, bool hex,
-						 unsigned long *out)
+bool parse_ulong(const char *s, bool hex, unsigned long *out)
 {
 	char *end;
 
@@ -51,8 +39,7 @@ static __attribute__((unused)) bool parse_ulong(const char *s, bool hex,
 	return !errno && end != s && !*end;
 }
 
-/* Read a whole file into buf, NUL-terminated.  Returns length or -errno. */
-static ssize_t read_file(const char *path, char *buf, size_t size)
+ssize_t read_file(const char *path, char *buf, size_t size)
 {
 	size_t len = 0;
 	ssize_t n;
@@ -82,8 +69,7 @@ static ssize_t read_file(const char *path, char *buf, size_t size)
 	return len;
 }
 
-/* Split a NUL-terminated line on blanks.  Returns the count, max + 1 if more. */
-static __attribute__((unused)) int split_blanks(char *line, char *tok[], int max)
+int split_blanks(char *line, char *tok[], int max)
 {
 	char *save = NULL;
 	char *t;
@@ -97,8 +83,7 @@ static __attribute__((unused)) int split_blanks(char *line, char *tok[], int max
 	return n;
 }
 
-/* Take the next line out of *pos (the newline becomes NUL); NULL at end. */
-static __attribute__((unused)) char *next_line(char **pos)
+char *next_line(char **pos)
 {
 	char *line = *pos;
 	char *nl;
@@ -116,12 +101,10 @@ static __attribute__((unused)) char *next_line(char **pos)
 }
 
 /*
- * A numeric field of /proc/PID/stat, numbered from 1 as proc(5) does,
- * counted after the last ')': comm may hold blanks and parentheses.  The
+ * Counted after the last ')': comm may hold blanks and parentheses.  The
  * file is read into a buffer of its own, so that callers' buffers survive.
- * Returns 0 or -errno.
  */
-static int proc_stat_field(int pid, int field, unsigned long *out)
+int proc_stat_field(int pid, int field, unsigned long *out)
 {
 	char path[64], buf[4096], *p, *tok[52];
 	ssize_t n;
@@ -140,17 +123,14 @@ static int proc_stat_field(int pid, int field, unsigned long *out)
 	return parse_ulong(tok[field - 3], false, out) ? 0 : -EPROTO;
 }
 
-/* Field 47 of /proc/PID/stat: start_brk, where the heap starts. */
-static __attribute__((unused)) int proc_start_brk(int pid, unsigned long *out)
+int proc_start_brk(int pid, unsigned long *out)
 {
 	return proc_stat_field(pid, 47, out);
 }
 
-static __attribute__((unused)) void close_fd(int *fd)
+void close_fd(int *fd)
 {
 	if (*fd >= 0)
 		close(*fd);
 	*fd = -1;
 }
-
-#endif /* BRKSCOPE_SELFTESTS_FILES_H */
