@@ -3,7 +3,7 @@
 # selftests, unload.  Prints TAP lines; check.sh numbers them.
 # usage: guest-check.sh MODULE.ko SELFTEST-DIR [debug] [SUITE...]
 #
-# SUITEs are selftest programs to run (default: all four).
+# SUITEs are selftest programs to run (default: every one, listed below).
 # On a kernel with kmemleak, leaks are looked for after the module is
 # unloaded (the kernel's own, found by a scan before insmod, are cleared
 # first); on one with lockdep, lockdep must still be on at the end.
