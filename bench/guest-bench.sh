@@ -39,7 +39,7 @@ uptime_s() { cut -d' ' -f1 /proc/uptime; }
 cp "$bin/nop" /tmp/nop || exit 1
 
 # stat NAME: one figure of `brkscope stats`.
-stat() { "$client" stats | awk -v k="$1" '$1 == k { print $2 }'; }
+stat() { "$client" stats | awk -v k="$1:" '$1 == k { print $2 }'; }
 
 # wait_for SECONDS CMD...: poll CMD every 0.1 s until it succeeds.
 wait_for() {
@@ -69,7 +69,7 @@ up() {
 	monitor)
 		insmod "$ko" 2>/tmp/up.err || return 1
 		: >/tmp/mon.json
-		"$client" -j monitor >/tmp/mon.json 2>/tmp/up.err &
+		"$client" -j monitor >>/tmp/mon.json 2>/tmp/up.err &	# O_APPEND: run_monitored truncates it
 		bgpid=$!
 		# Subscribed once an event of ours comes back.
 		wait_for 30 mon_seen || { echo "monitor saw no event in 30 s" >>/tmp/up.err; down monitor; return 1; }
@@ -124,27 +124,33 @@ run() {
 }
 
 # run_monitored CONFIG WORKLOAD ROUND CMD...: the monitor configuration
-# also counts what reached the subscriber: the lines it wrote, the sequence
-# gaps it reported, the module's drops, and the seconds until it drained.
+# also counts what reached the subscriber: the workload's events it wrote,
+# the sequence gaps it reported, the module's drops, and the seconds until
+# it drained.  Only the workload's own events are counted (its comm, and
+# nop's for forkexec): every command this script runs, the polling below
+# included, makes events too.
 run_monitored() {
-	local cfg=$1 wl=$2 round=$3 out l0 d0 t0 last cur gaps
+	local cfg=$1 wl=$2 round=$3 out l0 d0 t0 last cur gaps comms=$2
 	shift 3
+	[ "$wl" != forkexec ] || comms='forkexec|nop'
+	wl_lines() { grep -cE "\"comm\":\"($comms)\"" /tmp/mon.json; }
 	l0=$(mon_lines) d0=$(stat events_dropped) t0=$(uptime_s)
 	if ! out=$("$@"); then
 		log "monitor $wl round $round failed: $out"
 		return
 	fi
 	echo "R $cfg $wl $round ${out%% *}"
-	# Let the subscriber drain: done when its file stops growing.
+	# Let the subscriber drain: done when the workload's lines stop coming.
 	last=-1
-	cur=$(mon_lines)
+	cur=$(wl_lines)
 	while [ "$cur" != "$last" ]; do
 		sleep 0.5
 		last=$cur
-		cur=$(mon_lines)
+		cur=$(wl_lines)
 	done
 	gaps=$(tail -n +$((l0 + 1)) /tmp/mon.json | grep -o '"missed":[0-9]*' | cut -d: -f2 | paste -sd+ | bc)
-	echo "L $cfg $wl $round $((cur - l0)) ${gaps:-0} $(($(stat events_dropped) - d0)) $(echo "$(uptime_s) - $t0" | bc)"
+	echo "L $cfg $wl $round $cur ${gaps:-0} $(($(stat events_dropped) - d0)) $(echo "$(uptime_s) - $t0" | bc)"
+	: >/tmp/mon.json	# the next count starts from zero
 }
 
 log "$(uname -r): $rounds rounds; storm $storm_n, churn $churn_n, topchunk $top_n, forkexec $fork_n"

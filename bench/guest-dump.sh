@@ -39,7 +39,7 @@ for size in "$@"; do
 		continue
 	fi
 	# Sanity: both sides list at least the holders.
-	echo "N rows dump-$size list=$("$client" list | wc -l) json=$("$client" -j list | wc -c)B proc=$("$bin/procscan" -a | wc -l) records=$("$client" stats | awk '$1 == "records_in_use" { print $2 }')"
+	echo "N rows dump-$size list=$("$client" list | wc -l) json=$("$client" -j list | wc -c)B proc=$("$bin/procscan" -a | wc -l) records=$("$client" stats | awk '$1 == "records_in_use:" { print $2 }')"
 	# One run per figure for big dumps, more for small ones.
 	k=$((size >= 10000 ? 1 : 10000 / size))
 	whats=(list-text list-json list-proc)

@@ -60,7 +60,7 @@ pids=()
 for k in "${kernels[@]}"; do
 	echo "bench: booting $k"
 	QEMU_EXTRA="-icount shift=1 -smp 1" \
-		scripts/vm-run.sh --kernel "$k" --mem 2048 --timeout "${VM_TIMEOUT:-1500}" \
+		scripts/vm-run.sh --kernel "$k" --mem 2048 --timeout "${VM_TIMEOUT:-1700}" \
 		--out "$out/vm/$k" -- env "${genv[@]}" bench/guest-bench.sh \
 		"build/kmod/$k/module/brkscope.ko" "build/bench/kmod/$k/brkfloor.ko" \
 		build/userspace/brkscope build/bench/bin "$rounds" \
