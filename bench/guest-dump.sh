@@ -38,8 +38,11 @@ for size in "$@"; do
 		wait "$hp"
 		continue
 	fi
-	# Sanity: both sides list at least the holders.
-	echo "N rows dump-$size list=$("$client" list | wc -l) json=$("$client" -j list | wc -c)B proc=$("$bin/procscan" -a | wc -l) records=$("$client" stats | awk '$1 == "records_in_use:" { print $2 }')"
+	# What each side lists: "N rows SIZE LIST-LINES JSON-BYTES PROC-LINES
+	# RECORDS-IN-USE RECORDS-LIMIT" (a process needs no record to be listed).
+	echo "N rows $size $("$client" list | wc -l) $("$client" -j list | wc -c)" \
+		"$("$bin/procscan" -a | wc -l)" \
+		"$("$client" stats | awk '$1 == "records_in_use:" || $1 == "records_limit:" { printf "%s ", $2 }')"
 	# One run per figure for big dumps, more for small ones.
 	k=$((size >= 10000 ? 1 : 10000 / size))
 	whats=(list-text list-json list-proc)

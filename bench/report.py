@@ -53,10 +53,14 @@ class Kernel:
         self.notes = []
         self.sizes = {}
         self.vmalloc = {}
-        self.rows = []
+        self.rows = {}  # size -> (list lines, json bytes, proc lines, records, limit)
+        self.bt_lost = None
         with open(path, errors="replace") as f:
             for line in f:
-                self.parse(line.split())
+                try:
+                    self.parse(line.split())
+                except ValueError:
+                    pass  # progress text that happens to start like a figure
 
     def parse(self, w):
         if not w:
@@ -75,8 +79,10 @@ class Kernel:
                 self.sizes = dict(kv.split("=") for kv in w[2:])
             elif w[1] == "vmalloc" and len(w) == 4:
                 self.vmalloc[int(w[2])] = int(w[3])
-            elif w[1] == "rows":
-                self.rows.append(" ".join(w[2:]))
+            elif w[1] == "rows" and len(w) >= 6:
+                self.rows[int(w[2])] = tuple(int(x) for x in w[3:])
+            elif w[1] == "bt-print-lost" and len(w) == 3:
+                self.bt_lost = (self.bt_lost or 0) + int(w[2])
             else:
                 self.notes.append(" ".join(w[1:]))
 
@@ -202,6 +208,35 @@ def targets(k):
     return out
 
 
+def findings(k):
+    """What the figures say, in sentences made from them."""
+    out = []
+    r = {c: k.ratio(c, "storm") for c, _ in CONFIGS}
+    if r["floor-kret"] and r["floor-kprobe"]:
+        out.append("* Design: on the storm, empty kretprobes at brkscope's points cost "
+                   "%.1f pt, entry-only kprobes at the same points %.1f pt." % (
+                       (r["floor-kret"] - 1) * 100, (r["floor-kprobe"] - 1) * 100))
+    if r["idle"] and r["floor-kret"]:
+        out.append("* brkscope idle costs %.1f pt on the storm, %.1f pt more than empty "
+                   "probes of the same kinds: that difference is its own work in the "
+                   "handlers (records, hash lookup, locks)." % (
+                       (r["idle"] - 1) * 100, (r["idle"] - r["floor-kret"]) * 100))
+    ev = k.events_per_sec()
+    if ev and r["monitor"]:
+        sums = [got + max(g, d) for got, g, d, _ in k.losses.get(("monitor", "storm"), [])]
+        out.append("* With a subscriber the storm runs %.2fx, and the subscriber got "
+                   "%.0f events/s; %d of the storm's events were lost over all rounds "
+                   "(delivered + lost per run: %d to %d, for the %d brk events the storm "
+                   "makes and its own start-up's). A lost event costs less than a "
+                   "delivered one, so the monitor ratio means little without the losses." % (
+                       r["monitor"], ev[0], k.lost("storm"), min(sums), max(sums), ev[1]))
+    t = k.ratio("bt-print", "topchunk")
+    if t is not None and abs(t - 1) > 0.01:
+        out.append("* topchunk under bt-print is %.3f: bpftrace was still printing "
+                   "while it ran." % t)
+    return out + [""] if out else []
+
+
 def yes(m):
     return "n/a" if m is None else ("met" if m else "**missed**")
 
@@ -225,6 +260,10 @@ def text_report(kernels):
                 if s:
                     lines.append("dump-%-6d %-10s %s [%s-%s] per run" %
                                  (size, what, fmt_ns(s[0]), fmt_ns(s[1]), fmt_ns(s[2])))
+        ev = k.events_per_sec()
+        if ev:
+            lines.append("monitor: %.0f events/s delivered during the storm; lost: %d" %
+                         (ev[0], k.lost()))
         for t, m, ok in targets(k):
             lines.append("target: %-70s %-45s %s" % (t, m, yes(ok).strip("*")))
     return "\n".join(lines)
@@ -233,10 +272,11 @@ def text_report(kernels):
 def markdown(kernels, args):
     md = ["# brkscope benchmarks", "",
           "Measured by `%s` on %s (%d minutes of wall time), %d kernel%s, "
-          "on today's module (no change to module/). This file and "
+          "on today's module (no change to module/); host: %s. This file and "
           "[benchmarks.png](benchmarks.png) are written by bench/report.py "
           "from the guests' figures: rerun `make bench` to refresh them." %
-          (args.command, args.date, args.minutes, len(kernels), "s" if len(kernels) > 1 else ""),
+          (args.command, args.date, args.minutes, len(kernels),
+           "s" if len(kernels) > 1 else "", args.host),
           "",
           "## How",
           "",
@@ -319,8 +359,14 @@ def markdown(kernels, args):
                                  speed])
             md.append(md_table(["processes", "what", "time per run", "faster than /proc"], rows))
             md.append("")
-            for r in k.rows:
-                md.append("* rows listed: %s" % r)
+            for size, r in sorted(k.rows.items()):
+                if len(r) >= 5:
+                    md.append("* %d processes: `brkscope list` printed %d lines (a header "
+                              "included), `-j list` %d bytes, procscan %d processes (kernel "
+                              "threads included); records in use %d of max_records=%d%s." % (
+                                  size, r[0], r[1], r[2], r[3], r[4],
+                                  ": the other processes have no record, and the dump "
+                                  "lists them all the same" if r[3] >= r[4] else ""))
             md.append("")
         b = k.bytes_per_record()
         if b is not None:
@@ -330,6 +376,10 @@ def markdown(kernels, args):
                           " and ".join("%d" % v for v in k.vmalloc.values()),
                           " and ".join(str(m) for m in k.vmalloc), b))
             md.append("")
+        if k.bt_lost is not None:
+            md += ["bpftrace printing a line per brk return reported %d events lost "
+                   "(its \"Lost N events\" lines, all rounds)." % k.bt_lost, ""]
+        md += findings(k)
         md += ["Targets of issue #12 on %s:" % k.version, ""]
         md.append(md_table(["target", "measured", "verdict"],
                            [[t, m, yes(ok)] for t, m, ok in targets(k)]))
@@ -391,6 +441,7 @@ def main():
     ap.add_argument("--date", default="?")
     ap.add_argument("--command", default="make bench")
     ap.add_argument("--minutes", type=int, default=0)
+    ap.add_argument("--host", default="?")
     args = ap.parse_args()
     kernels = [Kernel(p) for p in args.raw]
     print(text_report(kernels))

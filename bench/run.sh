@@ -76,7 +76,8 @@ for i in "${!kernels[@]}"; do
 	fi
 done
 
-args=(--date "$started" --command "make bench" --minutes $(((SECONDS - t0 + 30) / 60)))
+host="$(nproc) cores, $(qemu-system-x86_64 --version | head -n 1), TCG"
+args=(--date "$started" --command "make bench" --minutes $(((SECONDS - t0 + 30) / 60)) --host "$host")
 if [ "${BENCH_NO_DOC:-0}" != 1 ]; then
 	args+=(--markdown Documentation/benchmarks.md --png Documentation/benchmarks.png --plotdir "$out/plot")
 fi
