@@ -291,6 +291,13 @@ def markdown(kernels, args):
           "from different boots move by 1 to 2 points (code layout), so compare "
           "configurations within one kernel's table.",
           "",
+          "Each guest is `QEMU_EXTRA=\"-icount shift=1 -smp 1\" scripts/vm-run.sh "
+          "--kernel VER --mem 2048 -- bench/guest-bench.sh build/kmod/VER/module/brkscope.ko "
+          "build/bench/kmod/VER/brkfloor.ko build/userspace/brkscope build/bench/bin 5` "
+          "(bench/run.sh boots both kernels' at once). vm-run.sh passes `-smp 2` and "
+          "QEMU_EXTRA comes after it: QEMU takes the last `-smp`, and the guests "
+          "report `nproc` 1.",
+          "",
           "Configurations: " + "; ".join("**%s**: %s" % (c, d) for c, d in CONFIGS) + ".",
           "",
           "* empty probes: bench/kmod/brkfloor.ko, which only counts hits: "

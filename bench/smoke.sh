@@ -66,12 +66,16 @@ for mode in 0 1; do
 	n=$((n + 1))
 	if [ ! -e "$floor" ]; then
 		echo "ok $n - bench: brkfloor entry_only=$mode # SKIP no $floor"
-	elif insmod "$floor" entry_only=$mode && "$bin/storm" 10 >/dev/null && rmmod brkfloor &&
-		dmesg | grep "brkfloor: entry_only=$mode" | tail -n 1 | grep -q 'entry_hits=[1-9]'; then
+		continue
+	fi
+	out=$( { insmod "$floor" entry_only=$mode && "$bin/storm" 10 && rmmod brkfloor &&
+		dmesg | grep "brkfloor: entry_only=$mode" | tail -n 1; } 2>&1)
+	if grep -q "entry_only=$mode entry_hits=[1-9]" <<<"$out"; then
 		echo "ok $n - bench: brkfloor entry_only=$mode counts hits"
 	else
 		failed=$((failed + 1))
 		echo "not ok $n - bench: brkfloor entry_only=$mode counts hits"
+		printf '%s\n' "$out" | tail -n 5 | sed 's/^/#   /'
 		rmmod brkfloor 2>/dev/null
 	fi
 done
