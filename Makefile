@@ -3,7 +3,8 @@
 # brkscope: `make` builds module/brkscope.ko for this machine's kernel and
 # the brkscope client (build/userspace/brkscope);
 # `make demo` and `make check` set everything up and run it in test VMs;
-# `make check-debug` runs the guest tests on a KASAN/lockdep/kmemleak kernel.
+# `make check-debug` runs the guest tests on a KASAN/lockdep/kmemleak kernel;
+# `make bench` measures what brkscope costs (Documentation/benchmarks.md).
 
 # The running kernel's headers if there are any, else the newest Debian
 # headers installed (a build host often runs another kernel than it targets).
@@ -13,7 +14,7 @@ KVER ?= $(shell v=$$(uname -r); [ -d /lib/modules/$$v/build ] && echo $$v || \
 KDIR ?= /lib/modules/$(KVER)/build
 
 .PHONY: all module userspace selftests clean install dkms-install check \
-	check-debug demo setup style sparse
+	check-debug demo setup style sparse bench
 
 all: module userspace
 
@@ -52,6 +53,10 @@ check-debug:
 
 demo:
 	bash scripts/demo.sh
+
+# ROUNDS=N: rounds per figure (default 5, the median is taken).
+bench:
+	bash bench/run.sh $(ROUNDS)
 
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null
