@@ -12,11 +12,30 @@
 # and 9p built in, as it comes with no modules.  VER is then the release
 # its bzImage header names.
 #
-# CMD runs in the project root.  Its output, exit status and the guest's
-# dmesg land in DIR (default build/vm/VER).  Exit status: CMD's, or 1 if the
-# kernel logged a splat, 124 on timeout, 125 if the guest gave no result.
-# Env: VM_TIMEOUT (default 300), BRKSCOPE_KVM=1 to use KVM (it hangs on some
-# hosts, so TCG is the default), QEMU_EXTRA (appended to QEMU's arguments).
+# CMD runs in the project root (/init is scripts/guest-init.sh).  Its
+# output, exit status and the guest's dmesg land in DIR (default
+# build/vm/VER), with the console in DIR/console.log.  This is the one
+# place guest logs are scanned for kernel splats (scripts/splat-scan.sh):
+# what it matched goes to DIR/splats (empty: none).
+#
+# A guest is stopped early, with the tail of its console, if CMD has not
+# started VM_START_TIMEOUT seconds after QEMU did (default 240: a hung
+# boot), or if neither its console nor CMD's output grew for VM_SILENCE
+# seconds (default 360, above the 300 s a selftest may take before its
+# harness times it out; guest-check.sh prints a line a minute while a
+# selftest that keeps using CPU runs).
+#
+# Exit status: CMD's, else
+#   1    the kernel logged a splat (CMD exited 0)
+#   2    usage or set-up error (nothing booted)
+#   121  CMD did not start within VM_START_TIMEOUT s (guest stopped)
+#   122  the guest was silent for VM_SILENCE s (guest stopped)
+#   124  the guest ran past --timeout / VM_TIMEOUT (default 300 s; killed)
+#   125  the guest ended without a result (no DIR/rc: it crashed or
+#        panicked)
+# Env: VM_TIMEOUT, VM_START_TIMEOUT, VM_SILENCE, BRKSCOPE_KVM=1 to use
+# KVM (it hangs on some hosts, so TCG is the default), VM_TCG_OPTS,
+# QEMU_EXTRA (appended to QEMU's arguments).
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -87,12 +106,14 @@ find "$out" -mindepth 1 ! -path "$mark" -delete
 # modules (no Debian release starts with "builtin").
 if [ -n "$image" ]; then
 	initrd=$root/build/initramfs/builtin.cpio.gz
-	if [ ! -s "$initrd" ] || [ "$root/scripts/mkinitramfs.sh" -nt "$initrd" ]; then
+	if [ ! -s "$initrd" ] || [ "$root/scripts/mkinitramfs.sh" -nt "$initrd" ] ||
+		[ "$root/scripts/guest-init.sh" -nt "$initrd" ]; then
 		"$root/scripts/mkinitramfs.sh" --builtin "$initrd"
 	fi
 else
 	initrd=$root/build/initramfs/$ver.cpio.gz
 	if [ ! -s "$initrd" ] || [ "$root/scripts/mkinitramfs.sh" -nt "$initrd" ] ||
+		[ "$root/scripts/guest-init.sh" -nt "$initrd" ] ||
 		[ "/lib/modules/$ver/modules.dep" -nt "$initrd" ]; then
 		"$root/scripts/mkinitramfs.sh" "$ver" "$initrd"
 	fi
@@ -116,6 +137,23 @@ fi
 accel=(-accel "tcg,${VM_TCG_OPTS:-thread=single}")
 [ "${BRKSCOPE_KVM:-0}" = 1 ] && accel=(-enable-kvm -cpu host)
 share() { echo "-fsdev local,id=$1,path=$2,security_model=none,multidevs=remap$3 -device virtio-9p-pci,fsdev=$1,mount_tag=$1"; }
+start_tmo=${VM_START_TIMEOUT:-240}
+silence=${VM_SILENCE:-360}
+# console_tail: the end of the guest's console, for a guest stopped early.
+console_tail() {
+	echo "vm-run: the console's last lines ($out/console.log):" >&2
+	tail -n 40 "$out/console.log" | sed 's/^/vm-run:   /' >&2
+}
+# scan FILE...: the one splat scan; its findings in DIR/splats, and on stderr.
+scan() {
+	if "$root/scripts/splat-scan.sh" "$@" >"$out/splats" 2>&1; then
+		return 0
+	fi
+	echo "vm-run: $ver: kernel splat (DIR/splats):" >&2
+	head -n 60 "$out/splats" >&2
+	return 1
+}
+
 start=$SECONDS
 rc=0
 # The console goes to a file: a pipe would stay open until QEMU exits and
@@ -126,21 +164,54 @@ timeout -k 10 "$tmo" qemu-system-x86_64 "${accel[@]}" -m "$mem" -smp 2 \
 	-append "console=ttyS0 panic=-1 loglevel=5 vmrun.root=$root vmrun.out=$out" \
 	$(share hostroot / ,readonly=on) $(share brkscope_root "$root" ,readonly=on) \
 	$(share brkscope_out "$out" "") \
-	${QEMU_EXTRA:-} </dev/null >"$out/console.log" 2>&1 || rc=$?
+	${QEMU_EXTRA:-} </dev/null >"$out/console.log" 2>&1 &
+qpid=$!
+trap 'kill "$qpid" 2>/dev/null' EXIT
+
+# Watch it: has CMD started, is anything still being written?
+stopped='' size=-1 changed=$SECONDS
+while kill -0 "$qpid" 2>/dev/null; do
+	sleep 2
+	now=$SECONDS
+	s=$(stat -c %s "$out/console.log" "$out/output" 2>/dev/null | tr '\n' ' ' || true)
+	if [ "$s" != "$size" ]; then
+		size=$s changed=$now
+	fi
+	if [ ! -e "$out/started" ] && [ $((now - start)) -ge "$start_tmo" ]; then
+		stopped=121
+		echo "vm-run: guest $ver: the command had not started after $start_tmo s (VM_START_TIMEOUT): stopped" >&2
+	elif [ $((now - changed)) -ge "$silence" ]; then
+		stopped=122
+		echo "vm-run: guest $ver: nothing on its console or in its output for $silence s (VM_SILENCE), $((now - start)) s in: stopped" >&2
+	fi
+	if [ -n "$stopped" ]; then
+		kill "$qpid" 2>/dev/null || true
+		break
+	fi
+done
+wait "$qpid" || rc=$?
+trap - EXIT
 secs=$((SECONDS - start))
 
+if [ -n "$stopped" ]; then
+	console_tail
+	scan "$out/console.log" || true
+	exit "$stopped"
+fi
 if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
 	echo "vm-run: guest $ver timed out after $tmo s" >&2
-	"$root/scripts/splat-scan.sh" "$out/console.log" >&2 || true
+	console_tail
+	scan "$out/console.log" || true
 	exit 124
 fi
 [ ! -e "$out/init-error" ] || cat "$out/init-error" >&2
 if [ ! -e "$out/rc" ]; then
-	echo "vm-run: guest gave no result (see $out/console.log)" >&2
-	"$root/scripts/splat-scan.sh" "$out/console.log" >&2 || true
+	echo "vm-run: guest $ver gave no result (see $out/console.log)" >&2
+	console_tail
+	scan "$out/dmesg" "$out/console.log" || true
 	exit 125
 fi
 cat "$out/output"
 echo "vm-run: $ver: rc $(cat "$out/rc") in $secs s" >&2
-"$root/scripts/splat-scan.sh" "$out/dmesg" "$out/console.log" >&2 || exit 1
+scan "$out/dmesg" "$out/console.log" || { [ "$(cat "$out/rc")" != 0 ] || exit 1; }
 exit "$(cat "$out/rc")"
