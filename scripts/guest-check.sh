@@ -3,12 +3,20 @@
 # selftests, unload.  Prints TAP lines; check.sh numbers them.
 # usage: guest-check.sh MODULE.ko SELFTEST-DIR [debug] [SUITE...]
 #
-# SUITEs are selftest programs to run (default: all four).
+# SUITEs are selftest programs to run (default: the list below, the one
+# list of them); BRKSCOPE_SKIP_SUITES names some not to run.
+# Each selftest's output passes through with the time each test took, and
+# a line a minute while a selftest runs and uses CPU (so that vm-run.sh
+# can tell a long test from a hung guest).
 # On a kernel with kmemleak, leaks are looked for after the module is
 # unloaded (the kernel's own, found by a scan before insmod, are cleared
 # first); on one with lockdep, lockdep must still be on at the end.
-# "debug" (make check-debug) requires kmemleak and two CPUs, and prints
-# each selftest's time.
+# "debug" (make check-debug) requires kmemleak and two CPUs.
+#
+# Env: BRKSCOPE_STORM_PROCS and BRKSCOPE_RELOAD_CYCLES size stress_test
+# (defaults below); BRKSCOPE_PID_MAX, if set, lowers kernel.pid_max first,
+# so that the storm wraps pid numbers around many times, and then the
+# storm must report at least as many wraps as that forces.
 ko=$1
 tests=$2
 shift 2
@@ -74,30 +82,44 @@ else
 	exit 1
 fi
 
+# watch PID NAME: while PID runs, every minute in which it (or a child
+# it reaped) used CPU, say so.  A hung test says nothing.
+watch() {
+	wpid=$1 wname=$2 wt=0 wlast=
+	while sleep 60 && kill -0 "$wpid" 2>/dev/null; do
+		wt=$((wt + 60))
+		{ read -r wstat <"/proc/$wpid/stat"; } 2>/dev/null || break
+		# shellcheck disable=SC2086
+		set -- ${wstat#*) }
+		wcpu=$((${12} + ${13} + ${14} + ${15}))
+		[ "$wcpu" = "$wlast" ] || echo "# $wname still running after $wt s ($((wcpu / 100)) s of CPU so far)"
+		wlast=$wcpu
+	done
+}
+
 # suite NAME: run the selftest program NAME; its TAP lines pass through,
-# then one line for its exit status.  In debug mode each test's time is
-# printed too: the harness flushes its output before each test, so the
-# time between a "RUN" line and its result line is what the test took.
+# with each test's time (the harness flushes its output before each test,
+# so the time between a "RUN" line and its result line is what the test
+# took), then one line for its exit status.  Its output stays in
+# $st.NAME.
 suite() {
-	if [ -z "$debug" ]; then
-		BRKSCOPE_KO=$ko "$tests/$1"
-		rc=$?
-	else
-		BRKSCOPE_KO=$ko "$tests/$1" >"$st.out" 2>&1 &
-		pid=$!
-		tail -n +1 -s 0.5 -f --pid=$pid "$st.out" 2>/dev/null | while IFS= read -r line; do
-			now
-			echo "$line"
-			case $line in
-			"#  RUN "*) start=$now ;;
-			"ok "* | "not ok "*)
-				[ -z "${start:-}" ] || echo "# took $(secs $((now - start))) s"
-				start= ;;
-			esac
-		done
-		wait $pid
-		rc=$?
-	fi
+	BRKSCOPE_KO=$ko "$tests/$1" >"$st.$1" 2>&1 &
+	pid=$!
+	watch $pid "$1" &
+	wpid=$!
+	tail -n +1 -s 0.5 -f --pid=$pid "$st.$1" 2>/dev/null | while IFS= read -r line; do
+		now
+		echo "$line"
+		case $line in
+		"#  RUN "*) start=$now ;;
+		"ok "* | "not ok "*)
+			[ -z "${start:-}" ] || echo "# took $(secs $((now - start))) s"
+			start= ;;
+		esac
+	done
+	wait $pid
+	rc=$?
+	kill $wpid 2>/dev/null
 	if [ $rc = 0 ]; then
 		echo "ok - $1 exits 0"
 	else
@@ -105,14 +127,40 @@ suite() {
 	fi
 }
 
+# wraps_check: with kernel.pid_max lowered to M, the storm's N processes
+# must have wrapped pids at least ceil(N / (M - 1)) - 1 times: between two
+# wraps its pids rise through at most M - 1 values.
+wraps_check() {
+	w=$(sed -n 's/.*figure: .* processes spawned.*pids wrapped \([0-9]*\) times.*/\1/p' "$st.stress_test" | tail -n 1)
+	need=$(((BRKSCOPE_STORM_PROCS + pid_max - 2) / (pid_max - 1) - 1))
+	if [ -n "$w" ] && [ "$w" -ge "$need" ]; then
+		echo "ok - the storm wrapped pids $w times with pid_max $pid_max (at least $need for $BRKSCOPE_STORM_PROCS processes)"
+	else
+		echo "not ok - the storm wrapped pids ${w:-?} times with pid_max $pid_max (at least $need for $BRKSCOPE_STORM_PROCS processes)"
+	fi
+}
+
 # The stress tests' sizes, unless the caller set them: 100 reloads (1 to
-# 2 s each under TCG) and a fork/exec storm of 10,000 processes.  The
-# storm of 100,000 that make check-debug asks for runs in a guest of its
-# own (scripts/check.sh), beside this one.
+# 2 s each under TCG) and a fork/exec storm of 10,000 processes.
+# scripts/check.sh sets them for each guest.
 export BRKSCOPE_RELOAD_CYCLES=${BRKSCOPE_RELOAD_CYCLES:-100}
 export BRKSCOPE_STORM_PROCS=${BRKSCOPE_STORM_PROCS:-10000}
+pid_max=
+if [ -n "${BRKSCOPE_PID_MAX:-}" ]; then
+	was=$(cat /proc/sys/kernel/pid_max)
+	if echo "$BRKSCOPE_PID_MAX" >/proc/sys/kernel/pid_max &&
+		[ "$(cat /proc/sys/kernel/pid_max)" = "$BRKSCOPE_PID_MAX" ]; then
+		pid_max=$BRKSCOPE_PID_MAX
+		echo "ok - kernel.pid_max lowered from $was to $pid_max"
+	else
+		echo "not ok - kernel.pid_max lowered from $was to $BRKSCOPE_PID_MAX"
+	fi
+fi
+echo "# sizes: $BRKSCOPE_RELOAD_CYCLES reload cycles, storm of $BRKSCOPE_STORM_PROCS processes, pid_max $(cat /proc/sys/kernel/pid_max)"
 for t in "$@"; do
+	case " ${BRKSCOPE_SKIP_SUITES:-} " in *" $t "*) continue ;; esac
 	suite "$t"
+	[ "$t" != stress_test ] || [ -z "$pid_max" ] || wraps_check
 done
 if rmmod brkscope; then
 	echo "ok - rmmod brkscope"
