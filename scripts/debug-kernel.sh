@@ -136,12 +136,12 @@ touch "$dir/last-used"
 # building: their lock is free).
 for old in "$debug_kernel_cache"/debug-kernel-*/; do
 	old=${old%/}
-	[ "$old" != "$dir" ] || continue
+	[ -d "$old" ] && [ "$old" != "$dir" ] || continue
 	[ -z "$(find "$old" -maxdepth 1 -name last-used -mtime -"${BRKSCOPE_CACHE_DAYS:-14}")" ] || continue
 	(
 		flock -n 9 || exit 0
 		say "pruning $old (unused for ${BRKSCOPE_CACHE_DAYS:-14} days)"
-		rm -rf "$old"
+		rm -rf "$old" "$old.lock"
 	) 9>>"$old.lock"
 done
 
