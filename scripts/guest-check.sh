@@ -5,13 +5,13 @@
 #
 # SUITEs are selftest programs to run (default: the list below, the one
 # list of them); BRKSCOPE_SKIP_SUITES names some not to run.
-# Each selftest's output passes through with the time each test took, and
-# a line a minute while a selftest runs and uses CPU (so that vm-run.sh
-# can tell a long test from a hung guest).
+# Nothing else may start or end while a selftest runs: the storm counts
+# records_in_use, and any process whose heap moves has a record.
 # On a kernel with kmemleak, leaks are looked for after the module is
 # unloaded (the kernel's own, found by a scan before insmod, are cleared
 # first); on one with lockdep, lockdep must still be on at the end.
-# "debug" (make check-debug) requires kmemleak and two CPUs.
+# "debug" (make check-debug) requires kmemleak and two CPUs, and prints
+# each selftest's time.
 #
 # Env: BRKSCOPE_STORM_PROCS and BRKSCOPE_RELOAD_CYCLES size stress_test
 # (defaults below); BRKSCOPE_PID_MAX, if set, lowers kernel.pid_max first,
@@ -82,44 +82,33 @@ else
 	exit 1
 fi
 
-# watch PID NAME: while PID runs, every minute in which it (or a child
-# it reaped) used CPU, say so.  A hung test says nothing.
-watch() {
-	wpid=$1 wname=$2 wt=0 wlast=
-	while sleep 60 && kill -0 "$wpid" 2>/dev/null; do
-		wt=$((wt + 60))
-		{ read -r wstat <"/proc/$wpid/stat"; } 2>/dev/null || break
-		# shellcheck disable=SC2086
-		set -- ${wstat#*) }
-		wcpu=$((${12} + ${13} + ${14} + ${15}))
-		[ "$wcpu" = "$wlast" ] || echo "# $wname still running after $wt s ($((wcpu / 100)) s of CPU so far)"
-		wlast=$wcpu
-	done
-}
-
 # suite NAME: run the selftest program NAME; its TAP lines pass through,
-# with each test's time (the harness flushes its output before each test,
-# so the time between a "RUN" line and its result line is what the test
-# took), then one line for its exit status.  Its output stays in
-# $st.NAME.
+# then one line for its exit status.  Its output is kept in $st.NAME.  In
+# debug mode it is passed on as it comes, with each test's time: the
+# harness flushes its output before each test, so the time between a
+# "RUN" line and its result line is what the test took.  Otherwise it is
+# passed on when the program ends: nothing else runs meanwhile.
 suite() {
-	BRKSCOPE_KO=$ko "$tests/$1" >"$st.$1" 2>&1 &
-	pid=$!
-	watch $pid "$1" &
-	wpid=$!
-	tail -n +1 -s 0.5 -f --pid=$pid "$st.$1" 2>/dev/null | while IFS= read -r line; do
-		now
-		echo "$line"
-		case $line in
-		"#  RUN "*) start=$now ;;
-		"ok "* | "not ok "*)
-			[ -z "${start:-}" ] || echo "# took $(secs $((now - start))) s"
-			start= ;;
-		esac
-	done
-	wait $pid
-	rc=$?
-	kill $wpid 2>/dev/null
+	if [ -z "$debug" ]; then
+		BRKSCOPE_KO=$ko "$tests/$1" >"$st.$1" 2>&1
+		rc=$?
+		cat "$st.$1"
+	else
+		BRKSCOPE_KO=$ko "$tests/$1" >"$st.$1" 2>&1 &
+		pid=$!
+		tail -n +1 -s 0.5 -f --pid=$pid "$st.$1" 2>/dev/null | while IFS= read -r line; do
+			now
+			echo "$line"
+			case $line in
+			"#  RUN "*) start=$now ;;
+			"ok "* | "not ok "*)
+				[ -z "${start:-}" ] || echo "# took $(secs $((now - start))) s"
+				start= ;;
+			esac
+		done
+		wait $pid
+		rc=$?
+	fi
 	if [ $rc = 0 ]; then
 		echo "ok - $1 exits 0"
 	else

@@ -21,19 +21,22 @@
 # A guest is stopped early, with the tail of its console, if CMD has not
 # started VM_START_TIMEOUT seconds after QEMU did (default 240: a hung
 # boot), or if neither its console nor CMD's output grew for VM_SILENCE
-# seconds (default 360, above the 300 s a selftest may take before its
-# harness times it out; guest-check.sh prints a line a minute while a
-# selftest that keeps using CPU runs).
+# seconds (default 360) while QEMU idled (used under a tenth of a host
+# core: a guest blocked for good), or for VM_SILENCE_BUSY seconds (default
+# 1200) however busy it was (a livelock; and longer than the longest quiet
+# selftest on the debug kernel under load, a storm).  360 s is above the
+# 300 s a stress test may hang before its harness says so.
 #
 # Exit status: CMD's, else
 #   1    the kernel logged a splat (CMD exited 0)
 #   2    usage or set-up error (nothing booted)
 #   121  CMD did not start within VM_START_TIMEOUT s (guest stopped)
-#   122  the guest was silent for VM_SILENCE s (guest stopped)
+#   122  the guest was silent for VM_SILENCE s while idle, or for
+#        VM_SILENCE_BUSY s (guest stopped)
 #   124  the guest ran past --timeout / VM_TIMEOUT (default 300 s; killed)
 #   125  the guest ended without a result (no DIR/rc: it crashed or
 #        panicked)
-# Env: VM_TIMEOUT, VM_START_TIMEOUT, VM_SILENCE, BRKSCOPE_KVM=1 to use
+# Env: VM_TIMEOUT, VM_START_TIMEOUT, VM_SILENCE, VM_SILENCE_BUSY, BRKSCOPE_KVM=1 to use
 # KVM (it hangs on some hosts, so TCG is the default), VM_TCG_OPTS,
 # QEMU_EXTRA (appended to QEMU's arguments).
 set -euo pipefail
@@ -139,6 +142,16 @@ accel=(-accel "tcg,${VM_TCG_OPTS:-thread=single}")
 share() { echo "-fsdev local,id=$1,path=$2,security_model=none,multidevs=remap$3 -device virtio-9p-pci,fsdev=$1,mount_tag=$1"; }
 start_tmo=${VM_START_TIMEOUT:-240}
 silence=${VM_SILENCE:-360}
+silence_busy=${VM_SILENCE_BUSY:-1200}
+hz=$(getconf CLK_TCK)
+# cpu_ticks PID: the user and system time PID used so far, in ticks.
+cpu_ticks() {
+	local st
+	read -r st <"/proc/$1/stat" 2>/dev/null || { echo 0; return; }
+	# shellcheck disable=SC2086
+	set -- ${st##*) }	# from field 3, state: utime and stime are 12 and 13
+	echo $((${12} + ${13}))
+}
 # console_tail: the end of the guest's console, for a guest stopped early.
 console_tail() {
 	echo "vm-run: the console's last lines ($out/console.log):" >&2
@@ -168,21 +181,31 @@ timeout -k 10 "$tmo" qemu-system-x86_64 "${accel[@]}" -m "$mem" -smp 2 \
 qpid=$!
 trap 'kill "$qpid" 2>/dev/null' EXIT
 
-# Watch it: has CMD started, is anything still being written?
-stopped='' size=-1 changed=$SECONDS
+# Watch it: has CMD started, is anything being written, is QEMU working?
+stopped='' size=-1 quiet_since=$SECONDS busy_since=$SECONDS qemu='' ticks=0
 while kill -0 "$qpid" 2>/dev/null; do
 	sleep 2
 	now=$SECONDS
 	s=$(stat -c %s "$out/console.log" "$out/output" 2>/dev/null | tr '\n' ' ' || true)
 	if [ "$s" != "$size" ]; then
-		size=$s changed=$now
+		size=$s quiet_since=$now busy_since=$now
+	fi
+	# QEMU is timeout's child; busy: a tenth of a core over these 2 s.
+	[ -n "$qemu" ] || read -r qemu _ <"/proc/$qpid/task/$qpid/children" 2>/dev/null || true
+	if [ -n "$qemu" ]; then
+		t=$(cpu_ticks "$qemu")
+		[ $((t - ticks)) -lt $((hz / 5)) ] || busy_since=$now
+		ticks=$t
 	fi
 	if [ ! -e "$out/started" ] && [ $((now - start)) -ge "$start_tmo" ]; then
 		stopped=121
 		echo "vm-run: guest $ver: the command had not started after $start_tmo s (VM_START_TIMEOUT): stopped" >&2
-	elif [ $((now - changed)) -ge "$silence" ]; then
+	elif [ $((now - busy_since)) -ge "$silence" ]; then
 		stopped=122
-		echo "vm-run: guest $ver: nothing on its console or in its output for $silence s (VM_SILENCE), $((now - start)) s in: stopped" >&2
+		echo "vm-run: guest $ver: silent and idle for $silence s (VM_SILENCE), $((now - start)) s in: stopped" >&2
+	elif [ $((now - quiet_since)) -ge "$silence_busy" ]; then
+		stopped=122
+		echo "vm-run: guest $ver: silent for $silence_busy s (VM_SILENCE_BUSY) though busy, $((now - start)) s in: stopped" >&2
 	fi
 	if [ -n "$stopped" ]; then
 		kill "$qpid" 2>/dev/null || true
