@@ -170,8 +170,8 @@ fi
 # The debug kernel (4 GiB: KASAN doubles kernel stacks): a storm process
 # costs about 24 ms there, so the stress guest lowers kernel.pid_max to
 # 1024 and a storm of 20,000 processes (some 8 minutes) wraps pids around
-# some 25 times, and at least 19 times or it fails (guest-check.sh).  The
-# suites guest keeps the default pid_max.
+# (28 times in the last run; at least 19 times or it fails: guest-check.sh).
+# The suites guest keeps the default pid_max.
 if [ "$mode" = debug ]; then
 	if [ -n "$dk" ]; then
 		job "$dk stress" "$dk" "$debug_kernel_image" 4096 3000 stress_test \
