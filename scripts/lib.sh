@@ -50,7 +50,7 @@ build_module_in() {
 	local kdir=$1 dir=$2 rc=0
 	shift 2
 	copy_source "$dir"
-	make -s -C "$kdir" M="$dir" W=1 "$@" modules >"$dir/build.log" 2>&1 || rc=$?
+	make -s -j"$(nproc)" -C "$kdir" M="$dir" W=1 "$@" modules >"$dir/build.log" 2>&1 || rc=$?
 	grep -v -e '^Skipping BTF generation' -e '^make\[[0-9]*\]: ' "$dir/build.log" || true
 	return $rc
 }
