@@ -2,8 +2,10 @@
 #
 # brkscope: `make` builds module/brkscope.ko for this machine's kernel and
 # the brkscope client (build/userspace/brkscope);
-# `make demo` and `make check` set everything up and run it in test VMs;
-# `make check-debug` runs the guest tests on a KASAN/lockdep/kmemleak kernel;
+# `make demo` and `make check` set everything up (`make setup`: apt-get
+# installs what is missing) and run it in test VMs; `make check-debug` runs
+# the guest tests on a KASAN/lockdep/kmemleak kernel; `make lint` runs the
+# build checks that need no VM (W=1, sparse, checkpatch, dkms, -Werror);
 # `make bench` measures what brkscope costs (Documentation/benchmarks.md).
 
 # The running kernel's headers if there are any, else the newest Debian
@@ -14,7 +16,7 @@ KVER ?= $(shell v=$$(uname -r); [ -d /lib/modules/$$v/build ] && echo $$v || \
 KDIR ?= /lib/modules/$(KVER)/build
 
 .PHONY: all module userspace selftests clean install dkms-install check \
-	check-debug demo setup style sparse bench
+	check-debug demo setup style sparse lint bench
 
 all: module userspace
 
@@ -45,13 +47,18 @@ sparse:
 style:
 	bash scripts/checkpatch.sh
 
-check:
+# Each of these first installs what is missing (one dpkg query when
+# nothing is).
+lint: setup
+	bash scripts/lint.sh
+
+check: setup
 	bash scripts/check.sh
 
-check-debug:
+check-debug: setup
 	bash scripts/check.sh debug
 
-demo:
+demo: setup
 	bash scripts/demo.sh
 
 # ROUNDS=N: rounds per figure (default 5, the median is taken).

@@ -1,19 +1,25 @@
 #!/bin/bash
-# make check: set up, build, then run every test, on the host where no
-# module needs loading and in one QEMU guest per test kernel where one does.
-# Prints TAP and a closing "N passed, N failed, N skipped"; exits non-zero
-# on any failure, kernel splat or hung guest.
+# make check: build and run every test, on the host where no module needs
+# loading (scripts/lint.sh, the client's own checks) and in QEMU guests
+# where one does.  Prints TAP and a closing "N passed, N failed, N skipped";
+# exits non-zero on any failure, kernel splat or hung guest.  (`make check`
+# runs scripts/setup.sh first, which installs what is missing.)
 #
 #   scripts/check.sh [debug]
 #
 # "debug" (make check-debug) runs the guest tests on our debug kernel
-# instead (KASAN, UBSAN, lockdep, kmemleak: scripts/debug-kernel.sh), after
-# building it (cached) and the module against it; of the host-only tests
-# of plain `make check` it keeps only the builds of the selftests and the
-# client.
+# instead (KASAN, UBSAN, lockdep, kmemleak: scripts/debug-kernel.sh, cached
+# once per machine under /var/cache/brkscope), with the module built
+# against it; of the host-side checks it keeps the builds of the selftests
+# and the client, which the guests run.
+#
+# Env: VM_JOBS (guests at once, default 2: each runs on one host thread),
+# VM_TIMEOUT (overrides every guest's timeout).
 set -uo pipefail
-. "$(dirname "$0")/lib.sh"
-cd "$top"
+# lint.sh brings lib.sh (paths, kernels, module builds), tap.sh (TAP
+# helpers) and lint(), the host-side checks make check shares with make lint.
+. "$(dirname "$0")/lint.sh"
+cd "$top" || exit 1
 
 mode=${1:-}
 case $mode in
@@ -21,50 +27,8 @@ case $mode in
 *) echo "usage: $0 [debug]" >&2; exit 2 ;;
 esac
 
-bash scripts/setup.sh || exit 1
-
-n=0 passed=0 failed=0 skipped=0 splats=0
 log=$build/check${mode:+-$mode} && rm -rf "$log" && mkdir -p "$log"
-
-# tap NAME STATUS [LOGFILE]: one result; on failure the log's tail follows.
-tap() {
-	n=$((n + 1))
-	case $2 in
-	ok)	passed=$((passed + 1)); echo "ok $n - $1" ;;
-	skip)	skipped=$((skipped + 1)); echo "ok $n - $1 # SKIP" ;;
-	*)	failed=$((failed + 1)); echo "not ok $n - $1"
-		[ -z "${3:-}" ] || tail -n 40 "$3" | sed 's/^/#   /' ;;
-	esac
-}
-
-# run [-q] NAME CMD...: a host-side test, passing when CMD exits 0 and,
-# with -q, prints nothing (a compiler or checker that speaks found something).
-run() {
-	local quiet=0 name out
-	[ "$1" = -q ] && quiet=1 && shift
-	name=$1
-	shift
-	out=$log/$(echo "$name" | tr -c 'a-zA-Z0-9.\n' '_').log
-	if "$@" >"$out" 2>&1 && { [ $quiet = 0 ] || [ ! -s "$out" ]; }; then
-		tap "$name" ok
-	else
-		tap "$name" fail "$out"
-	fi
-}
-
-# debug_kernel: build the debug kernel (or find it built), its progress
-# shown as TAP comments; sets kernels to its release.
-debug_kernel() {
-	local out=$log/debug-kernel.log
-	bash scripts/debug-kernel.sh 2>&1 | tee "$out" | sed 's/^/# /'
-	if [ "${PIPESTATUS[0]}" = 0 ]; then
-		tap "debug kernel builds from scripts/debug-kernel.config, every option as asked" ok
-		kernels=("$(cat "$debug_kernel_src/include/config/kernel.release")")
-	else
-		tap "debug kernel builds from scripts/debug-kernel.config, every option as asked" fail "$out"
-		kernels=()
-	fi
-}
+figures=()
 
 # instrumented KO: the module calls into KASAN and UBSAN, so its own code
 # is checked too, not only the kernel's.
@@ -75,125 +39,170 @@ instrumented() {
 	grep -q '__ubsan_handle_' <<<"$undef" || { echo "$1: no __ubsan_handle_ calls"; return 1; }
 }
 
-echo "TAP version 13"
-if [ "$mode" = debug ]; then
-	debug_kernel
-	for k in "${kernels[@]}"; do
-		run -q "$k: module builds with W=1, no diagnostics" \
-			build_module_in "$debug_kernel_src" "$build/kmod/$k"
-		run "$k: module is instrumented by KASAN and UBSAN" \
-			instrumented "$build/kmod/$k/module/brkscope.ko"
+# ---- The guests ----
+#
+# job LABEL KVER IMAGE MEM TIMEOUT SUITES ENV: one guest, described once.
+# It boots IMAGE (a bzImage), or Debian's /boot/vmlinuz-KVER if IMAGE is
+# empty, with MEM MiB; loads build/kmod/KVER's module; runs
+# scripts/guest-check.sh with the selftest programs SUITES (empty: its
+# default list) and the environment ENV (NAME=VALUE words); and is
+# stopped after TIMEOUT seconds.
+jobs=()
+job() {
+	local IFS='|'
+	jobs+=("$*")
+}
+# job_fields I: job I's fields, as the variables label, kver, image, mem,
+# tmo, suites and env; slug (label as a file name) and out (its results).
+job_fields() {
+	IFS='|' read -r label kver image mem tmo suites env <<<"${jobs[$1]}"
+	slug=${label// /-}
+	out=$build/vm/check-$slug
+}
+
+# start_job I: boot job I's guest in the background; its pid in pids[I].
+start_job() {
+	local label kver image mem tmo suites env slug out boot envs suitelist
+	job_fields "$1"
+	boot=(--kernel "$kver")
+	[ -z "$image" ] || boot=(--image "$image")
+	read -ra envs <<<"$env"
+	read -ra suitelist <<<"$suites"
+	echo "# guest $label: started (${env:-default sizes}${suites:+; $suites})"
+	VM_TIMEOUT=${VM_TIMEOUT:-$tmo} bash scripts/vm-run.sh "${boot[@]}" --mem "$mem" \
+		--out "$out" -- env "${envs[@]}" sh scripts/guest-check.sh \
+		"$build/kmod/$kver/module/brkscope.ko" "$build/selftests" ${mode:+"$mode"} \
+		"${suitelist[@]}" >"$log/vm-$slug.log" 2>&1 &
+	pids[$1]=$!
+	started[$1]=$SECONDS
+}
+
+# report_job I RC: job I's TAP lines, how its guest ended, and the splat
+# scan vm-run.sh made of its logs.
+report_job() {
+	local label kver image mem tmo suites env slug out
+	job_fields "$1"
+	[ ! -f "$out/output" ] || relay_tap "$label" "$out/output"
+	[ -f "$out/rc" ] ||
+		tap "$label: guest ran its tests to the end (vm-run.sh exit $2, see its log)" fail "$log/vm-$slug.log"
+	if [ ! -e "$out/splats" ]; then
+		tap "$label: no kernel splat in the guest's log (no log was scanned)" fail "$log/vm-$slug.log"
+	elif [ -s "$out/splats" ]; then
+		tap "$label: no kernel splat in the guest's log" fail "$out/splats"
+		splats=$((splats + 1))
+	else
+		tap "$label: no kernel splat in the guest's log" ok
+	fi
+}
+
+# run_jobs: the one scheduler.  VM_JOBS guests at a time, each started as
+# soon as a slot frees up, in the order listed (longest first); results are
+# reported in that order too, each as soon as it and those before it are in.
+run_jobs() {
+	local njobs=${#jobs[@]} next=0 reported=0 pid rc i
+	local -a rcs=() pids=() started=()
+	local -A running=()	# pid -> job
+	splats=0
+	while ((reported < njobs)); do
+		while ((${#running[@]} < ${VM_JOBS:-2} && next < njobs)); do
+			start_job $next
+			running[${pids[next]}]=$next
+			next=$((next + 1))
+		done
+		if ((${#running[@]} > 0)); then
+			rc=0
+			wait -n -p pid "${!running[@]}" || rc=$?
+			i=${running[$pid]}
+			unset "running[$pid]"
+			rcs[i]=$rc
+			echo "# guest $(job_fields "$i"; echo "$label"): finished in $((SECONDS - started[i])) s (vm-run.sh exit $rc)"
+		fi
+		while ((reported < njobs)) && [ -n "${rcs[reported]:-}" ]; do
+			report_job $reported "${rcs[reported]}"
+			reported=$((reported + 1))
+		done
 	done
+	figures+=("guests with a splat in their log: $splats of $njobs")
+}
+
+echo "TAP version 13"
+
+# ---- On the host ----
+if [ "$mode" = debug ]; then
+	out=$log/debug-kernel.log
+	start=$SECONDS
+	if bash scripts/debug-kernel.sh >"$out" 2>&1; then
+		tap "debug kernel builds from scripts/debug-kernel.config, every option as asked" ok
+		dk=$(cat "$debug_kernel_src/include/config/kernel.release")
+	else
+		tap "debug kernel builds from scripts/debug-kernel.config, every option as asked" fail "$out"
+		dk=
+	fi
+	sed 's/^/# /' "$out" | grep -v '^# debug kernel: '
+	said=$(grep '^debug kernel: ' "$out" | tail -n 1)
+	echo "# ${said:-debug kernel: none} (check-debug's step took $((SECONDS - start)) s)"
+	figures+=("${said:-debug kernel: none}")
+	if [ -n "$dk" ]; then
+		run -q "$dk: module builds with W=1, no diagnostics" \
+			build_module_in "$debug_kernel_src" "$build/kmod/$dk"
+		run "$dk: module is instrumented by KASAN and UBSAN" \
+			instrumented "$build/kmod/$dk/module/brkscope.ko"
+	fi
+	run -q "selftests build with -Werror" make -s -C selftests
+	run -q "brkscope client builds with -Wall -Wextra -Werror" make -s -C userspace
+else
+	lint
+	run "brkscope client: usage errors exit 2, no module exits 5" bash scripts/client-host-test.sh
+fi
+
+# ---- The guest jobs, longest first ----
+#
+# Every test kernel runs the selftests (guest-check.sh's list) in two
+# guests side by side: one the suites other than stress_test, the other
+# stress_test alone ("stress").  Each guest runs on one host thread
+# (vm-run.sh), so two at a time keep the host's two cores busy.
+#
+# Debian's kernels (2 GiB: netlink_test's dump forks 10,000 processes, more
+# than threads-max allows at 1 GiB): the stress guest's storm is 100,000
+# processes (1.5 to 1.8 ms each: about 3 minutes), wrapping pid numbers
+# around the default pid_max (32,768) three times.
+#
+# The debug kernel (4 GiB: KASAN doubles kernel stacks): a storm process
+# costs about 24 ms there, so the stress guest lowers kernel.pid_max to
+# 1024 and a storm of 20,000 processes (some 8 minutes) wraps pids around
+# (28 times in the last run; at least 19 times or it fails: guest-check.sh).
+# The suites guest keeps the default pid_max.
+if [ "$mode" = debug ]; then
+	if [ -n "$dk" ]; then
+		job "$dk stress" "$dk" "$debug_kernel_image" 4096 3000 stress_test \
+			"BRKSCOPE_PID_MAX=1024 BRKSCOPE_STORM_PROCS=20000 BRKSCOPE_RELOAD_CYCLES=100"
+		job "$dk" "$dk" "$debug_kernel_image" 4096 3000 "" "BRKSCOPE_SKIP_SUITES=stress_test"
+	fi
 else
 	mapfile -t kernels < <(test_kernels)
-	echo "# test kernels: ${kernels[*]}"
-	[ ${#kernels[@]} -eq 3 ] || tap "the three test kernels (6.1, 6.12, 6.12-rt) are installed" fail
-
 	for k in "${kernels[@]}"; do
-		run -q "$k: module builds with W=1 and sparse (C=2), no diagnostics" build_module "$k" C=2
-		run "$k: dkms builds the module from dkms.conf" bash scripts/dkms.sh test "$k"
+		job "$k stress" "$k" "" 2048 900 stress_test \
+			"BRKSCOPE_STORM_PROCS=100000 BRKSCOPE_RELOAD_CYCLES=100"
 	done
-	run "checkpatch: no errors in module/" bash scripts/checkpatch.sh
+	for k in "${kernels[@]}"; do
+		job "$k" "$k" "" 2048 900 "" "BRKSCOPE_SKIP_SUITES=stress_test"
+	done
 fi
-run -q "selftests build with -Werror" make -s -C selftests
-run -q "brkscope client builds with -Wall -Wextra -Werror" make -s -C userspace
-[ "$mode" = debug ] ||
-	run "brkscope client: usage errors exit 2, no module exits 5" bash scripts/client-host-test.sh
-
-# guest_tap KVER FILE: the guest's TAP lines, renumbered into ours.  Each
-# "ok"/"not ok" line is one result; anything else is kept as a comment.
-guest_tap() {
-	local line name
-	while IFS= read -r line; do
-		case $line in
-		"ok "*"# SKIP"*)
-			name=${line#ok }; name=${name#* }; tap "$1: ${name# }" skip ;;
-		"ok "*)
-			name=${line#ok }; name=${name#* }; tap "$1: ${name# }" ok ;;
-		"not ok "*)
-			name=${line#not ok }; name=${name#* }; tap "$1: ${name# }" fail ;;
-		*)	echo "# $line" ;;
-		esac
-	done <"$2"
-}
-
-# The guests, one per test kernel; make check-debug runs two on the debug
-# kernel: the whole suite, and beside it stress_test with a fork/exec storm
-# of 100,000 processes, enough to wrap pid numbers around (some 40 minutes:
-# a storm process costs about 24 ms there; Documentation/testing.rst).
-# Each guest runs on one host thread (vm-run.sh), so two at a time keep
-# the host's two cores busy; results are reported in the jobs' order.
-# The debug kernel's tasks cost more memory (KASAN doubles kernel stacks):
-# 4 GiB leave room for the 10,000 processes of the dump test.
-labels=() slugs=() vmargs=() genv=() gargs=() tmos=()
-# job LABEL SLUG TIMEOUT "VM-ARGS" "GUEST-ENV" "GUEST-ARGS"
-job() {
-	labels+=("$1") slugs+=("$2") tmos+=("$3") vmargs+=("$4") genv+=("$5") gargs+=("$6")
-}
-for k in "${kernels[@]}"; do
-	ko=$build/kmod/$k/module/brkscope.ko
-	if [ ! -f "$ko" ]; then
-		tap "$k: guest tests (no module was built)" fail
-		continue
-	fi
-	if [ "$mode" = debug ]; then
-		job "$k" "$k" "${VM_TIMEOUT:-3000}" "--image $debug_kernel_image --mem 4096" \
-			"" "$ko $build/selftests debug"
-		job "$k storm" "$k-storm" "${VM_TIMEOUT:-4800}" "--image $debug_kernel_image --mem 4096" \
-			"BRKSCOPE_STORM_PROCS=100000 BRKSCOPE_RELOAD_CYCLES=10" \
-			"$ko $build/selftests debug stress_test"
-	else
-		job "$k" "$k" "${VM_TIMEOUT:-900}" "--kernel $k --mem 2048" "" "$ko $build/selftests"
+for ((i = 0; i < ${#jobs[@]}; i++)); do
+	job_fields $i
+	if [ ! -f "$build/kmod/$kver/module/brkscope.ko" ]; then
+		tap "$label: guest tests (no module was built for $kver)" fail
+		unset 'jobs[i]'
 	fi
 done
-njobs=${#labels[@]}
-pids=()
-
-# start_job I: boot job I's guest in the background.  The paths in its
-# arguments have no spaces (vm-run.sh refuses them), so they split on blanks.
-start_job() {
-	# shellcheck disable=SC2086
-	VM_TIMEOUT=${tmos[$1]} bash scripts/vm-run.sh ${vmargs[$1]} \
-		--out "$build/vm/check-${slugs[$1]}" -- env ${genv[$1]} \
-		sh scripts/guest-check.sh ${gargs[$1]} >"$log/vm-${slugs[$1]}.log" 2>&1 &
-	pids[$1]=$!
-}
-
-# report_job I RC: job I's TAP lines, how its guest ended, and its splats.
-report_job() {
-	local name=${labels[$1]} out=$build/vm/check-${slugs[$1]}
-	[ ! -f "$out/output" ] || guest_tap "$name" "$out/output"
-	case $2 in
-	124)	tap "$name: guest finished within ${tmos[$1]} s" fail "$log/vm-${slugs[$1]}.log" ;;
-	125)	tap "$name: guest ran the tests" fail "$out/console.log" ;;
-	esac
-	if bash scripts/splat-scan.sh "$out/dmesg" "$out/console.log" \
-		>"$log/splat-${slugs[$1]}.log" 2>&1; then
-		tap "$name: no kernel splat in the guest's log" ok
-	else
-		tap "$name: no kernel splat in the guest's log" fail "$log/splat-${slugs[$1]}.log"
-		splats=$((splats + 1))
-	fi
-}
-
-for ((i = 0; i < njobs && i < 2; i++)); do
-	start_job $i
-done
-for ((i = 0; i < njobs; i++)); do
-	wait "${pids[i]}"
-	rc=$?
-	((i + 2 >= njobs)) || start_job $((i + 2))
-	report_job $i $rc
-done
+jobs=("${jobs[@]}")
+run_jobs
 
 # The figures the tests report (TH_LOG "figure: ..."), per guest, so the
 # closing lines say how much was tried, not only that it passed.
-for ((i = 0; i < njobs; i++)); do
-	grep -h 'figure: ' "$build/vm/check-${slugs[i]}/output" 2>/dev/null |
-		sed "s/.*figure: /# figure: ${labels[i]}: /"
+for ((i = 0; i < ${#jobs[@]}; i++)); do
+	job_fields $i
+	grep -h 'figure: ' "$out/output" 2>/dev/null | sed "s/.*figure: /# figure: $label: /"
 done
-echo "# figure: guests with a splat in their log: $splats of $njobs"
-
-echo "1..$n"
-echo "$passed passed, $failed failed, $skipped skipped"
-[ "$failed" -eq 0 ]
+printf '# figure: %s\n' "${figures[@]}"
+tap_end

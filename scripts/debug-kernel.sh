@@ -1,17 +1,28 @@
 #!/bin/bash
-# Build the debug kernel `make check-debug` boots: Debian's linux-source-6.1
-# from tinyconfig plus scripts/debug-kernel.config (KASAN, UBSAN, lockdep,
-# atomic-sleep checks, kmemleak, everything the test VM needs built in).
+# Build the debug kernel `make check-debug` boots, once per machine:
+# Debian's linux-source-6.1 from tinyconfig plus scripts/debug-kernel.config
+# (KASAN, UBSAN, lockdep, atomic-sleep checks, kmemleak, everything the test
+# VM needs built in).
 #
 #   scripts/debug-kernel.sh
 #
-# The tree is build/debug-kernel/src: its bzImage is what vm-run.sh --image
-# boots, and out-of-tree modules build against it with
-# `make -C build/debug-kernel/src M=DIR modules`.  Everything is cached: the
-# tree is extracted again only when the tarball changed, configured and
-# built again only when the tarball, the fragment or the compiler changed
-# (build/debug-kernel/stamp holds their checksums).  A build takes minutes;
-# it says how many, and its log is build/debug-kernel/build.log.
+# The tree lives in a cache outside the clone, shared by every clone on
+# the machine: /var/cache/brkscope/debug-kernel-KEY/src (scripts/lib.sh
+# says what KEY hashes: the linux-source-6.1 package version, the
+# fragment, the compiler, the recipe; BRKSCOPE_CACHE moves the cache).  Its
+# bzImage is what vm-run.sh --image boots, and out-of-tree modules build
+# against it with `make -C $debug_kernel_src M=DIR modules`.
+#
+# A tree is reused only if it verifies: its key file matches, and its
+# bzImage, Module.symvers and .config are there, with the bzImage's sha256
+# the one recorded when it was built.  Otherwise it is built again from
+# scratch (minutes; the log is build.log next to src).  Builders of the same
+# key wait for each other (flock).  Trees of other keys unused for
+# BRKSCOPE_CACHE_DAYS days (default 14) are removed after a build.
+#
+# The last line on stdout says what happened, for make check-debug:
+#   debug kernel: reused cache DIR (RELEASE, built WHEN): verified in N s
+#   debug kernel: built DIR (RELEASE) in N min N s: extract ..., configure ..., compile ...
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -24,46 +35,62 @@ tarball=/usr/src/linux-source-6.1.tar.xz
 frag=$top/scripts/debug-kernel.config
 dir=$debug_kernel_dir
 src=$debug_kernel_src
+image=$debug_kernel_image
 blog=$dir/build.log
+start=$SECONDS
 
 [ -r "$tarball" ] || die "no $tarball (install linux-source-6.1: scripts/setup.sh)"
-mkdir -p "$dir"
-# One build at a time: check-debug runs may overlap.
-exec 9>>"$dir/.lock"
-flock -n 9 || { say "waiting for another build of the debug kernel"; flock 9; }
+mkdir -p "$debug_kernel_cache" || die "cannot create $debug_kernel_cache (run as root, or set BRKSCOPE_CACHE)"
+# One builder per key at a time; the lock lives beside the tree, so that
+# removing the tree leaves it alone.
+exec 9>>"$dir.lock"
+flock -n 9 || { say "waiting for another build of $dir"; flock 9; }
+
+want=$(debug_kernel_inputs)
+
+# verify: the tree is complete and its bzImage is the one that was built.
+verify() {
+	[ -f "$dir/key" ] && [ "$(cat "$dir/key")" = "$want" ] || { echo "no tree for this key"; return 1; }
+	local f
+	for f in "$image" "$src/Module.symvers" "$src/.config" "$src/include/config/kernel.release"; do
+		[ -s "$f" ] || { echo "${f#"$dir"/} is missing"; return 1; }
+	done
+	[ -s "$dir/bzImage.sha256" ] || { echo "no recorded bzImage checksum"; return 1; }
+	[ "$(sha256sum <"$image" | cut -d' ' -f1)" = "$(cat "$dir/bzImage.sha256")" ] ||
+		{ echo "bzImage does not match its recorded checksum"; return 1; }
+}
+
+if why=$(verify); then
+	touch "$dir/last-used"
+	echo "debug kernel: reused cache $dir ($(cat "$src/include/config/kernel.release"), built $(date -u -r "$dir/bzImage.sha256" '+%Y-%m-%d %H:%M UTC')): verified in $(took $((SECONDS - start)))"
+	exit 0
+fi
+if [ -e "$dir" ]; then
+	say "rebuilding $dir: $why"
+else
+	say "no cached debug kernel for this key: building $dir"
+fi
+say "key: $(echo "$want" | paste -sd ';' | sed 's/;/; /g')"
 
 # x86-64 kernels cannot be built without objtool, and objtool needs libelf.
 if [ ! -r /usr/include/libelf.h ] || [ ! -r /usr/include/gelf.h ]; then
 	[ "$(id -u)" -eq 0 ] || die "libelf-dev is missing (objtool needs it): install it, or run as root"
 	say "installing libelf-dev (the kernel's objtool needs it)"
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-		libelf-dev >"$dir/apt.log" 2>&1 || { cat "$dir/apt.log" >&2; die "could not install libelf-dev"; }
+		libelf-dev >&2 || die "could not install libelf-dev"
 fi
 
-tar_sum=$(sha256sum <"$tarball" | cut -d' ' -f1)
-want=$(printf 'tarball %s\nfragment %s\ncompiler %s\n' "$tar_sum" \
-	"$(sha256sum <"$frag" | cut -d' ' -f1)" "$(gcc --version | head -n 1)")
-if [ -f "$dir/stamp" ] && [ "$(cat "$dir/stamp")" = "$want" ] &&
-	[ -s "$src/arch/x86/boot/bzImage" ] && [ -s "$src/Module.symvers" ]; then
-	say "$(cat "$src/include/config/kernel.release") is up to date"
-	exit 0
-fi
-rm -f "$dir/stamp"
-start=$SECONDS
-
-if [ ! -f "$dir/src.stamp" ] || [ "$(cat "$dir/src.stamp")" != "$tar_sum" ] || [ ! -d "$src" ]; then
-	say "extracting $tarball"
-	rm -rf "$src" "$dir/src.tmp" "$dir/src.stamp"
-	mkdir "$dir/src.tmp"
-	tar -xJf "$tarball" -C "$dir/src.tmp"
-	mv "$dir/src.tmp/linux-source-6.1" "$src"
-	rmdir "$dir/src.tmp"
-	echo "$tar_sum" >"$dir/src.stamp"
-fi
+# From scratch: nothing of a tree that failed to verify is trusted.
+rm -rf "$dir"
+mkdir -p "$dir/tmp"
+: >"$blog"
+say "extracting $tarball"
+tar -xJf "$tarball" -C "$dir/tmp"
+mv "$dir/tmp/linux-source-6.1" "$src"
+rmdir "$dir/tmp"
 extracted=$SECONDS
 
 # tinyconfig, the fragment on top, then every new symbol to its default.
-: >"$blog"
 cd "$src"
 {
 	make tinyconfig &&
@@ -93,12 +120,29 @@ done <"$frag"
 [ "$bad" = 0 ] || die "the configuration is not what scripts/debug-kernel.config asks for"
 configured=$SECONDS
 
-say "building with $(nproc) CPUs (a few minutes; log: ${blog#"$top"/})"
+say "building with $(nproc) CPUs (a few minutes; log: $blog)"
 # modules: nothing is one, but it writes Module.symvers, which out-of-tree
 # modules need to link against this tree.
 make -j"$(nproc)" bzImage modules >>"$blog" 2>&1 ||
 	{ tail -n 30 "$blog" >&2; die "building failed (see $blog)"; }
-[ -s arch/x86/boot/bzImage ] && [ -s Module.symvers ] || die "no bzImage or Module.symvers after the build"
+[ -s "$image" ] && [ -s Module.symvers ] || die "no bzImage or Module.symvers after the build"
 
-echo "$want" >"$dir/stamp"
-say "built $(cat include/config/kernel.release) in $(took $((SECONDS - start))): extract $(took $((extracted - start))), configure $(took $((configured - extracted))), compile $(took $((SECONDS - configured)))"
+# The checksum and the key last: together they say "complete".
+sha256sum <"$image" | cut -d' ' -f1 >"$dir/bzImage.sha256"
+echo "$want" >"$dir/key"
+touch "$dir/last-used"
+
+# Prune trees of other keys nobody used for a while (and no one is
+# building: their lock is free).
+for old in "$debug_kernel_cache"/debug-kernel-*/; do
+	old=${old%/}
+	[ -d "$old" ] && [ "$old" != "$dir" ] || continue
+	[ -z "$(find "$old" -maxdepth 1 -name last-used -mtime -"${BRKSCOPE_CACHE_DAYS:-14}")" ] || continue
+	(
+		flock -n 9 || exit 0
+		say "pruning $old (unused for ${BRKSCOPE_CACHE_DAYS:-14} days)"
+		rm -rf "$old" "$old.lock"
+	) 9>>"$old.lock"
+done
+
+echo "debug kernel: built $dir ($(cat include/config/kernel.release)) in $(took $((SECONDS - start))): extract $(took $((extracted - start))), configure $(took $((configured - extracted))), compile $(took $((SECONDS - configured)))"

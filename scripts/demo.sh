@@ -1,11 +1,10 @@
 #!/bin/bash
-# make demo: set up, build, boot Debian 12's kernel in a VM and show the
-# seed's experiment through brkscope.
+# make demo: build, boot Debian 12's kernel in a VM and show the seed's
+# experiment through brkscope.  (`make demo` runs scripts/setup.sh first.)
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 cd "$top"
 
-bash scripts/setup.sh
 kver=$(newest_kernel '6.1.*-amd64')
 [ -n "$kver" ] || { echo "demo: no 6.1 kernel in /boot" >&2; exit 1; }
 echo "demo: building brkscope.ko for $kver and the seed program"

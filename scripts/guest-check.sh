@@ -3,12 +3,20 @@
 # selftests, unload.  Prints TAP lines; check.sh numbers them.
 # usage: guest-check.sh MODULE.ko SELFTEST-DIR [debug] [SUITE...]
 #
-# SUITEs are selftest programs to run (default: every one, listed below).
+# SUITEs are selftest programs to run (default: the list below, the one
+# list of them); BRKSCOPE_SKIP_SUITES names some not to run.
+# Nothing else may start or end while a selftest runs: the storm counts
+# records_in_use, and any process whose heap moves has a record.
 # On a kernel with kmemleak, leaks are looked for after the module is
 # unloaded (the kernel's own, found by a scan before insmod, are cleared
 # first); on one with lockdep, lockdep must still be on at the end.
 # "debug" (make check-debug) requires kmemleak and two CPUs, and prints
 # each selftest's time.
+#
+# Env: BRKSCOPE_STORM_PROCS and BRKSCOPE_RELOAD_CYCLES size stress_test
+# (defaults below); BRKSCOPE_PID_MAX, if set, lowers kernel.pid_max first,
+# so that the storm wraps pid numbers around many times, and then the
+# storm must report at least as many wraps as that forces.
 ko=$1
 tests=$2
 shift 2
@@ -75,17 +83,20 @@ else
 fi
 
 # suite NAME: run the selftest program NAME; its TAP lines pass through,
-# then one line for its exit status.  In debug mode each test's time is
-# printed too: the harness flushes its output before each test, so the
-# time between a "RUN" line and its result line is what the test took.
+# then one line for its exit status.  Its output is kept in $st.NAME.  In
+# debug mode it is passed on as it comes, with each test's time: the
+# harness flushes its output before each test, so the time between a
+# "RUN" line and its result line is what the test took.  Otherwise it is
+# passed on when the program ends: nothing else runs meanwhile.
 suite() {
 	if [ -z "$debug" ]; then
-		BRKSCOPE_KO=$ko "$tests/$1"
+		BRKSCOPE_KO=$ko "$tests/$1" >"$st.$1" 2>&1
 		rc=$?
+		cat "$st.$1"
 	else
-		BRKSCOPE_KO=$ko "$tests/$1" >"$st.out" 2>&1 &
+		BRKSCOPE_KO=$ko "$tests/$1" >"$st.$1" 2>&1 &
 		pid=$!
-		tail -n +1 -s 0.5 -f --pid=$pid "$st.out" 2>/dev/null | while IFS= read -r line; do
+		tail -n +1 -s 0.5 -f --pid=$pid "$st.$1" 2>/dev/null | while IFS= read -r line; do
 			now
 			echo "$line"
 			case $line in
@@ -105,14 +116,40 @@ suite() {
 	fi
 }
 
+# wraps_check: with kernel.pid_max lowered to M, the storm's N processes
+# must have wrapped pids at least ceil(N / (M - 1)) - 1 times: between two
+# wraps its pids rise through at most M - 1 values.
+wraps_check() {
+	w=$(sed -n 's/.*figure: .* processes spawned.*pids wrapped \([0-9]*\) times.*/\1/p' "$st.stress_test" | tail -n 1)
+	need=$(((BRKSCOPE_STORM_PROCS + pid_max - 2) / (pid_max - 1) - 1))
+	if [ -n "$w" ] && [ "$w" -ge "$need" ]; then
+		echo "ok - the storm wrapped pids $w times with pid_max $pid_max (at least $need for $BRKSCOPE_STORM_PROCS processes)"
+	else
+		echo "not ok - the storm wrapped pids ${w:-?} times with pid_max $pid_max (at least $need for $BRKSCOPE_STORM_PROCS processes)"
+	fi
+}
+
 # The stress tests' sizes, unless the caller set them: 100 reloads (1 to
-# 2 s each under TCG) and a fork/exec storm of 10,000 processes.  The
-# storm of 100,000 that make check-debug asks for runs in a guest of its
-# own (scripts/check.sh), beside this one.
+# 2 s each under TCG) and a fork/exec storm of 10,000 processes.
+# scripts/check.sh sets them for each guest.
 export BRKSCOPE_RELOAD_CYCLES=${BRKSCOPE_RELOAD_CYCLES:-100}
 export BRKSCOPE_STORM_PROCS=${BRKSCOPE_STORM_PROCS:-10000}
+pid_max=
+if [ -n "${BRKSCOPE_PID_MAX:-}" ]; then
+	was=$(cat /proc/sys/kernel/pid_max)
+	if echo "$BRKSCOPE_PID_MAX" >/proc/sys/kernel/pid_max &&
+		[ "$(cat /proc/sys/kernel/pid_max)" = "$BRKSCOPE_PID_MAX" ]; then
+		pid_max=$BRKSCOPE_PID_MAX
+		echo "ok - kernel.pid_max lowered from $was to $pid_max"
+	else
+		echo "not ok - kernel.pid_max lowered from $was to $BRKSCOPE_PID_MAX"
+	fi
+fi
+echo "# sizes: $BRKSCOPE_RELOAD_CYCLES reload cycles, storm of $BRKSCOPE_STORM_PROCS processes, pid_max $(cat /proc/sys/kernel/pid_max)"
 for t in "$@"; do
+	case " ${BRKSCOPE_SKIP_SUITES:-} " in *" $t "*) continue ;; esac
 	suite "$t"
+	[ "$t" != stress_test ] || [ -z "$pid_max" ] || wraps_check
 done
 if rmmod brkscope; then
 	echo "ok - rmmod brkscope"

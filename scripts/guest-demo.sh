@@ -8,6 +8,11 @@ client=$3
 dbg=/sys/kernel/debug/brkscope
 
 say() { printf '\n== %s\n' "$*"; }
+# others COLUMN FILE: the names in COLUMN of FILE's lines (after its header)
+# that are not heap_spy, each once, comma-separated.
+others() {
+	awk -v c="$1" 'NR > 1 && $c != "heap_spy" && !seen[$c]++ { printf "%s%s", n++ ? ", " : "", $c }' "$2"
+}
 
 say "The seed: heap_spy prints sbrk(0), calls malloc(1000), prints sbrk(0)"
 echo "\$ strace -e trace=brk heap_spy"
@@ -32,10 +37,16 @@ echo "     asks the kernel for a big block once and serves mallocs from it."
 
 say "What brkscope saw: every process whose heap moved since it was loaded"
 echo "\$ cat $dbg/processes"
-cat $dbg/processes
+cat $dbg/processes >/tmp/processes.out
+cat /tmp/processes.out
 echo "  start_brk/brk are read live from the process's mm; grows and"
 echo "  grown_bytes count what do_brk_flags() really mapped (page-aligned)."
-echo "  (Any other line is a program that ran meanwhile, such as this cat.)"
+# What else the listing showed, in words that match it.
+others=$(others 2 /tmp/processes.out)
+if [ -n "$others" ]; then
+	echo "  The other lines ($others) are programs that ran meanwhile: every"
+	echo "  process whose break moved is listed, not only heap_spy."
+fi
 
 say "Ask about one process (any live one, even one that never grew)"
 echo "\$ echo $pid > $dbg/pid; cat $dbg/pid"
@@ -67,6 +78,15 @@ sleep 1
 for i in 1 2 3; do "$spy" >/dev/null; done
 wait "$mon"
 cat /tmp/monitor.out
-echo "  (sleep grew its heap too: every process is seen, not only heap_spy.)"
+# Say what the excerpt really shows: which processes the events came from.
+others=$(others 3 /tmp/monitor.out)
+spies=$(awk 'NR > 1 && $3 == "heap_spy"' /tmp/monitor.out | wc -l)
+if [ -n "$others" ]; then
+	echo "  ($spies of these events are heap_spy's; the rest came from $others:"
+	echo "  every process is seen, not only heap_spy.)"
+else
+	echo "  ($spies events, all heap_spy's: one growth per run.  Every process is"
+	echo "  seen: any other that moved its break meanwhile would be listed too.)"
+fi
 
 rmmod brkscope

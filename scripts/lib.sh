@@ -50,13 +50,30 @@ build_module_in() {
 	local kdir=$1 dir=$2 rc=0
 	shift 2
 	copy_source "$dir"
-	make -s -C "$kdir" M="$dir" W=1 "$@" modules >"$dir/build.log" 2>&1 || rc=$?
+	make -s -j"$(nproc)" -C "$kdir" M="$dir" W=1 "$@" modules >"$dir/build.log" 2>&1 || rc=$?
 	grep -v -e '^Skipping BTF generation' -e '^make\[[0-9]*\]: ' "$dir/build.log" || true
 	return $rc
 }
 
-# The debug kernel of `make check-debug` (scripts/debug-kernel.sh): its
-# tree, which out-of-tree modules build against, and the image it boots.
-debug_kernel_dir=$build/debug-kernel
+# The debug kernel of `make check-debug` (scripts/debug-kernel.sh) lives
+# outside the clone, built once per machine and shared by every clone:
+# /var/cache/brkscope/debug-kernel-KEY (BRKSCOPE_CACHE overrides the
+# directory).  KEY is a hash of what the build depends on: the version of
+# the linux-source-6.1 package, the fragment scripts/debug-kernel.config,
+# the compiler, and the recipe (debug_kernel_recipe, bumped when
+# debug-kernel.sh builds differently).  Its tree, which out-of-tree modules
+# build against, is debug_kernel_src; the image it boots debug_kernel_image.
+debug_kernel_recipe=1
+debug_kernel_cache=${BRKSCOPE_CACHE:-/var/cache/brkscope}
+# debug_kernel_inputs: the key's ingredients, one per line.
+debug_kernel_inputs() {
+	printf 'recipe %s\n' "$debug_kernel_recipe"
+	printf 'linux-source-6.1 %s\n' \
+		"$(dpkg-query -W -f='${Version}' linux-source-6.1 2>/dev/null || echo none)"
+	printf 'fragment sha256 %s\n' "$(sha256sum <"$top/scripts/debug-kernel.config" | cut -d' ' -f1)"
+	printf 'compiler %s\n' "$(gcc --version 2>/dev/null | head -n 1)"
+}
+debug_kernel_key=$(debug_kernel_inputs | sha256sum | cut -c1-16)
+debug_kernel_dir=$debug_kernel_cache/debug-kernel-$debug_kernel_key
 debug_kernel_src=$debug_kernel_dir/src
 debug_kernel_image=$debug_kernel_src/arch/x86/boot/bzImage

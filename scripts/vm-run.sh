@@ -12,11 +12,33 @@
 # and 9p built in, as it comes with no modules.  VER is then the release
 # its bzImage header names.
 #
-# CMD runs in the project root.  Its output, exit status and the guest's
-# dmesg land in DIR (default build/vm/VER).  Exit status: CMD's, or 1 if the
-# kernel logged a splat, 124 on timeout, 125 if the guest gave no result.
-# Env: VM_TIMEOUT (default 300), BRKSCOPE_KVM=1 to use KVM (it hangs on some
-# hosts, so TCG is the default), QEMU_EXTRA (appended to QEMU's arguments).
+# CMD runs in the project root (/init is scripts/guest-init.sh).  Its
+# output, exit status and the guest's dmesg land in DIR (default
+# build/vm/VER), with the console in DIR/console.log.  This is the one
+# place guest logs are scanned for kernel splats (scripts/splat-scan.sh):
+# what it matched goes to DIR/splats (empty: none).
+#
+# A guest is stopped early, with the tail of its console, if CMD has not
+# started VM_START_TIMEOUT seconds after QEMU did (default 240: a hung
+# boot), or if neither its console nor CMD's output grew for VM_SILENCE
+# seconds (default 360) while QEMU idled (used under a tenth of a host
+# core: a guest blocked for good), or for VM_SILENCE_BUSY seconds (default
+# 1200) however busy it was (a livelock; and longer than the longest quiet
+# selftest on the debug kernel under load, a storm).  360 s is above the
+# 300 s a stress test may hang before its harness says so.
+#
+# Exit status: CMD's, else
+#   1    the kernel logged a splat (CMD exited 0)
+#   2    usage or set-up error (nothing booted)
+#   121  CMD did not start within VM_START_TIMEOUT s (guest stopped)
+#   122  the guest was silent for VM_SILENCE s while idle, or for
+#        VM_SILENCE_BUSY s (guest stopped)
+#   124  the guest ran past --timeout / VM_TIMEOUT (default 300 s; killed)
+#   125  the guest ended without a result (no DIR/rc: it crashed or
+#        panicked)
+# Env: VM_TIMEOUT, VM_START_TIMEOUT, VM_SILENCE, VM_SILENCE_BUSY, BRKSCOPE_KVM=1 to use
+# KVM (it hangs on some hosts, so TCG is the default), VM_TCG_OPTS,
+# QEMU_EXTRA (appended to QEMU's arguments).
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -87,12 +109,14 @@ find "$out" -mindepth 1 ! -path "$mark" -delete
 # modules (no Debian release starts with "builtin").
 if [ -n "$image" ]; then
 	initrd=$root/build/initramfs/builtin.cpio.gz
-	if [ ! -s "$initrd" ] || [ "$root/scripts/mkinitramfs.sh" -nt "$initrd" ]; then
+	if [ ! -s "$initrd" ] || [ "$root/scripts/mkinitramfs.sh" -nt "$initrd" ] ||
+		[ "$root/scripts/guest-init.sh" -nt "$initrd" ]; then
 		"$root/scripts/mkinitramfs.sh" --builtin "$initrd"
 	fi
 else
 	initrd=$root/build/initramfs/$ver.cpio.gz
 	if [ ! -s "$initrd" ] || [ "$root/scripts/mkinitramfs.sh" -nt "$initrd" ] ||
+		[ "$root/scripts/guest-init.sh" -nt "$initrd" ] ||
 		[ "/lib/modules/$ver/modules.dep" -nt "$initrd" ]; then
 		"$root/scripts/mkinitramfs.sh" "$ver" "$initrd"
 	fi
@@ -116,6 +140,33 @@ fi
 accel=(-accel "tcg,${VM_TCG_OPTS:-thread=single}")
 [ "${BRKSCOPE_KVM:-0}" = 1 ] && accel=(-enable-kvm -cpu host)
 share() { echo "-fsdev local,id=$1,path=$2,security_model=none,multidevs=remap$3 -device virtio-9p-pci,fsdev=$1,mount_tag=$1"; }
+start_tmo=${VM_START_TIMEOUT:-240}
+silence=${VM_SILENCE:-360}
+silence_busy=${VM_SILENCE_BUSY:-1200}
+hz=$(getconf CLK_TCK)
+# cpu_ticks PID: the user and system time PID used so far, in ticks.
+cpu_ticks() {
+	local st
+	read -r st <"/proc/$1/stat" 2>/dev/null || { echo 0; return; }
+	# shellcheck disable=SC2086
+	set -- ${st##*) }	# from field 3, state: utime and stime are 12 and 13
+	echo $((${12} + ${13}))
+}
+# console_tail: the end of the guest's console, for a guest stopped early.
+console_tail() {
+	echo "vm-run: the console's last lines ($out/console.log):" >&2
+	tail -n 40 "$out/console.log" | sed 's/^/vm-run:   /' >&2
+}
+# scan FILE...: the one splat scan; its findings in DIR/splats, and on stderr.
+scan() {
+	if "$root/scripts/splat-scan.sh" "$@" >"$out/splats" 2>&1; then
+		return 0
+	fi
+	echo "vm-run: $ver: kernel splat (DIR/splats):" >&2
+	head -n 60 "$out/splats" >&2
+	return 1
+}
+
 start=$SECONDS
 rc=0
 # The console goes to a file: a pipe would stay open until QEMU exits and
@@ -126,21 +177,64 @@ timeout -k 10 "$tmo" qemu-system-x86_64 "${accel[@]}" -m "$mem" -smp 2 \
 	-append "console=ttyS0 panic=-1 loglevel=5 vmrun.root=$root vmrun.out=$out" \
 	$(share hostroot / ,readonly=on) $(share brkscope_root "$root" ,readonly=on) \
 	$(share brkscope_out "$out" "") \
-	${QEMU_EXTRA:-} </dev/null >"$out/console.log" 2>&1 || rc=$?
+	${QEMU_EXTRA:-} </dev/null >"$out/console.log" 2>&1 &
+qpid=$!
+trap 'kill "$qpid" 2>/dev/null' EXIT
+
+# Watch it: has CMD started, is anything being written, is QEMU working?
+stopped='' size=-1 quiet_since=$SECONDS busy_since=$SECONDS qemu='' ticks=0
+while kill -0 "$qpid" 2>/dev/null; do
+	sleep 2
+	now=$SECONDS
+	s=$(stat -c %s "$out/console.log" "$out/output" 2>/dev/null | tr '\n' ' ' || true)
+	if [ "$s" != "$size" ]; then
+		size=$s quiet_since=$now busy_since=$now
+	fi
+	# QEMU is timeout's child; busy: a tenth of a core over these 2 s.
+	[ -n "$qemu" ] || read -r qemu _ <"/proc/$qpid/task/$qpid/children" 2>/dev/null || true
+	if [ -n "$qemu" ]; then
+		t=$(cpu_ticks "$qemu")
+		[ $((t - ticks)) -lt $((hz / 5)) ] || busy_since=$now
+		ticks=$t
+	fi
+	if [ ! -e "$out/started" ] && [ $((now - start)) -ge "$start_tmo" ]; then
+		stopped=121
+		echo "vm-run: guest $ver: the command had not started after $start_tmo s (VM_START_TIMEOUT): stopped" >&2
+	elif [ $((now - busy_since)) -ge "$silence" ]; then
+		stopped=122
+		echo "vm-run: guest $ver: silent and idle for $silence s (VM_SILENCE), $((now - start)) s in: stopped" >&2
+	elif [ $((now - quiet_since)) -ge "$silence_busy" ]; then
+		stopped=122
+		echo "vm-run: guest $ver: silent for $silence_busy s (VM_SILENCE_BUSY) though busy, $((now - start)) s in: stopped" >&2
+	fi
+	if [ -n "$stopped" ]; then
+		kill "$qpid" 2>/dev/null || true
+		break
+	fi
+done
+wait "$qpid" || rc=$?
+trap - EXIT
 secs=$((SECONDS - start))
 
+if [ -n "$stopped" ]; then
+	console_tail
+	scan "$out/console.log" || true
+	exit "$stopped"
+fi
 if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
 	echo "vm-run: guest $ver timed out after $tmo s" >&2
-	"$root/scripts/splat-scan.sh" "$out/console.log" >&2 || true
+	console_tail
+	scan "$out/console.log" || true
 	exit 124
 fi
 [ ! -e "$out/init-error" ] || cat "$out/init-error" >&2
 if [ ! -e "$out/rc" ]; then
-	echo "vm-run: guest gave no result (see $out/console.log)" >&2
-	"$root/scripts/splat-scan.sh" "$out/console.log" >&2 || true
+	echo "vm-run: guest $ver gave no result (see $out/console.log)" >&2
+	console_tail
+	scan "$out/dmesg" "$out/console.log" || true
 	exit 125
 fi
 cat "$out/output"
 echo "vm-run: $ver: rc $(cat "$out/rc") in $secs s" >&2
-"$root/scripts/splat-scan.sh" "$out/dmesg" "$out/console.log" >&2 || exit 1
+scan "$out/dmesg" "$out/console.log" || { [ "$(cat "$out/rc")" != 0 ] || exit 1; }
 exit "$(cat "$out/rc")"

@@ -1,0 +1,38 @@
+#!/bin/bash
+# make lint: every check that needs neither a VM nor a module loaded, in
+# seconds to a minute.  For each test kernel (lib.sh: test_kernels) the
+# module builds with W=1 and sparse (C=2) without a diagnostic, and dkms
+# builds it from dkms.conf; checkpatch finds no error in module/; the
+# client and the selftests build with -Werror.  Prints TAP and "N passed,
+# N failed, N skipped"; exits non-zero on any failure.
+#
+#   scripts/lint.sh
+#
+# scripts/check.sh sources this file and calls lint() among its own
+# checks; the modules built here (build/kmod/VER) are what its guests load.
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+. "$top/scripts/tap.sh"
+
+lint() {
+	local k kernels
+	mapfile -t kernels < <(test_kernels)
+	echo "# test kernels: ${kernels[*]}"
+	[ ${#kernels[@]} -eq 3 ] || tap "the three test kernels (6.1, 6.12, 6.12-rt) are installed" fail
+	for k in "${kernels[@]}"; do
+		run -q "$k: module builds with W=1 and sparse (C=2), no diagnostics" build_module "$k" C=2
+		run "$k: dkms builds the module from dkms.conf" bash "$top/scripts/dkms.sh" test "$k"
+	done
+	run "checkpatch: no errors in module/" bash "$top/scripts/checkpatch.sh"
+	run -q "selftests build with -Werror" make -s -C "$top/selftests"
+	run -q "brkscope client builds with -Wall -Wextra -Werror" make -s -C "$top/userspace"
+}
+
+if [ "${BASH_SOURCE[0]}" = "$0" ]; then
+	set -uo pipefail
+	log=$build/lint && rm -rf "$log" && mkdir -p "$log"
+	start=$SECONDS
+	echo "TAP version 13"
+	lint
+	echo "# lint took $((SECONDS - start)) s"
+	tap_end
+fi
