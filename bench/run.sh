@@ -27,16 +27,6 @@ else
 	kernels=("$(newest_kernel '6.1.*-amd64')" "$(newest_kernel '6.12.*+deb12-amd64')")
 fi
 
-# build_floor KVER: bench/kmod's brkfloor.ko for KVER, W=1, silent when clean.
-build_floor() {
-	local dir=$out/kmod/$1
-	rm -rf "$dir" && mkdir -p "$dir"
-	cp bench/kmod/Kbuild bench/kmod/brkfloor.c "$dir/"
-	make -s -C "/lib/modules/$1/build" M="$dir" W=1 modules >"$dir/build.log" 2>&1 ||
-		{ cat "$dir/build.log" >&2; return 1; }
-	grep -v -e '^Skipping BTF generation' -e '^make\[[0-9]*\]: ' "$dir/build.log" >&2 || true
-}
-
 echo "bench: building for ${kernels[*]}"
 for k in "${kernels[@]}"; do
 	build_module "$k" >&2

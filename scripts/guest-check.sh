@@ -151,6 +151,15 @@ for t in "$@"; do
 	suite "$t"
 	[ "$t" != stress_test ] || [ -z "$pid_max" ] || wraps_check
 done
+# BRKSCOPE_BENCH=DIR (build/bench): every bench program once, tiny, with
+# the module still loaded; its TAP lines pass through.
+if [ -n "${BRKSCOPE_BENCH:-}" ]; then
+	if bash bench/smoke.sh "$ko" "$BRKSCOPE_BENCH"; then
+		echo "ok - bench smoke test exits 0"
+	else
+		echo "not ok - bench smoke test exits 0"
+	fi
+fi
 if rmmod brkscope; then
 	echo "ok - rmmod brkscope"
 else

@@ -77,3 +77,15 @@ debug_kernel_key=$(debug_kernel_inputs | sha256sum | cut -c1-16)
 debug_kernel_dir=$debug_kernel_cache/debug-kernel-$debug_kernel_key
 debug_kernel_src=$debug_kernel_dir/src
 debug_kernel_image=$debug_kernel_src/arch/x86/boot/bzImage
+
+# build_floor KVER: bench/kmod's brkfloor.ko (empty probes at brkscope's
+# points, the benchmarks' floor) for KVER under build/bench/kmod/KVER, W=1;
+# prints the compiler's diagnostics, if any, to stdout.
+build_floor() {
+	local dir=$build/bench/kmod/$1 rc=0
+	rm -rf "$dir" && mkdir -p "$dir"
+	cp "$top/bench/kmod/Kbuild" "$top/bench/kmod/brkfloor.c" "$dir/"
+	make -s -C "/lib/modules/$1/build" M="$dir" W=1 modules >"$dir/build.log" 2>&1 || rc=$?
+	grep -v -e '^Skipping BTF generation' -e '^make\[[0-9]*\]: ' "$dir/build.log" || true
+	return $rc
+}

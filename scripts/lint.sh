@@ -2,8 +2,9 @@
 # make lint: every check that needs neither a VM nor a module loaded, in
 # seconds to a minute.  For each test kernel (lib.sh: test_kernels) the
 # module builds with W=1 and sparse (C=2) without a diagnostic, and dkms
-# builds it from dkms.conf; checkpatch finds no error in module/; the
-# client and the selftests build with -Werror.  Prints TAP and "N passed,
+# builds it from dkms.conf, and bench's brkfloor.ko builds; checkpatch
+# finds no error in module/; the client, the selftests and the bench
+# programs build with -Werror.  Prints TAP and "N passed,
 # N failed, N skipped"; exits non-zero on any failure.
 #
 #   scripts/lint.sh
@@ -21,10 +22,12 @@ lint() {
 	for k in "${kernels[@]}"; do
 		run -q "$k: module builds with W=1 and sparse (C=2), no diagnostics" build_module "$k" C=2
 		run "$k: dkms builds the module from dkms.conf" bash "$top/scripts/dkms.sh" test "$k"
+		run -q "$k: bench's brkfloor.ko builds with W=1, no diagnostics" build_floor "$k"
 	done
 	run "checkpatch: no errors in module/" bash "$top/scripts/checkpatch.sh"
 	run -q "selftests build with -Werror" make -s -C "$top/selftests"
 	run -q "brkscope client builds with -Wall -Wextra -Werror" make -s -C "$top/userspace"
+	run -q "bench programs build with -Werror" make -s -C "$top/bench"
 }
 
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then
