@@ -48,6 +48,7 @@ static int put_process(struct sk_buff *skb, const struct brkscope_view *v)
 	    put_u64(skb, BRKSCOPE_A_START_BRK, v->start_brk) ||
 	    put_u64(skb, BRKSCOPE_A_BRK, v->brk) ||
 	    put_u64(skb, BRKSCOPE_A_HEAP_END, v->heap_end) ||
+	    put_u64(skb, BRKSCOPE_A_HEAP_BYTES, v->heap_bytes) ||
 	    put_u64(skb, BRKSCOPE_A_GROWS, v->c.grows) ||
 	    put_u64(skb, BRKSCOPE_A_GROWN_BYTES, v->c.grown_bytes) ||
 	    put_u64(skb, BRKSCOPE_A_FAILED_GROWS, v->c.failed_grows) ||

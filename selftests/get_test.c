@@ -92,6 +92,7 @@ NL_TEST(get_heap_spy_reports_its_seed_growth)
 	EXPECT_EQ(before, p.val[BRKSCOPE_A_START_BRK]);
 	EXPECT_EQ(after, p.val[BRKSCOPE_A_BRK]);
 	EXPECT_EQ(after, p.val[BRKSCOPE_A_HEAP_END]);
+	EXPECT_EQ(after - before, p.val[BRKSCOPE_A_HEAP_BYTES]);
 	EXPECT_EQ(1, p.val[BRKSCOPE_A_GROWS]);
 	EXPECT_EQ(after - before, p.val[BRKSCOPE_A_GROWN_BYTES]);
 	EXPECT_EQ(0, p.val[BRKSCOPE_A_FAILED_GROWS]);
@@ -136,6 +137,7 @@ NL_TEST(get_untracked_process_reports_live_brk_and_zero_counters)
 	EXPECT_EQ(stat_brk, p.val[BRKSCOPE_A_START_BRK]);
 	EXPECT_EQ(brk_at_fork, p.val[BRKSCOPE_A_BRK]);
 	EXPECT_EQ(page_align(brk_at_fork), p.val[BRKSCOPE_A_HEAP_END]);
+	EXPECT_EQ(brk_at_fork - stat_brk, p.val[BRKSCOPE_A_HEAP_BYTES]);
 	EXPECT_EQ(brk_at_fork, p.val[BRKSCOPE_A_PEAK_BRK]);
 }
 

@@ -26,6 +26,7 @@ struct proc {
 	uint64_t start_brk;
 	uint64_t brk;
 	uint64_t heap_end;
+	uint64_t heap_bytes;
 	uint64_t grows;
 	uint64_t grown_bytes;
 	uint64_t failed_grows;
@@ -43,11 +44,6 @@ struct proc_vec {
 	size_t n;
 	size_t cap;
 };
-
-static uint64_t heap_bytes(const struct proc *p)
-{
-	return p->brk > p->start_brk ? p->brk - p->start_brk : 0;
-}
 
 /*
  * Fill @p from a BRKSCOPE_CMD_GET message.
@@ -83,6 +79,11 @@ static int proc_from_msg(const struct nlmsghdr *nlh, const struct nl_ctx *nl,
 	p->start_brk = mnl_attr_get_u64(tb[BRKSCOPE_A_START_BRK]);
 	p->brk = mnl_attr_get_u64(tb[BRKSCOPE_A_BRK]);
 	p->heap_end = mnl_attr_get_u64(tb[BRKSCOPE_A_HEAP_END]);
+	/* The module derives it; an older module does not send it. */
+	if (tb[BRKSCOPE_A_HEAP_BYTES])
+		p->heap_bytes = mnl_attr_get_u64(tb[BRKSCOPE_A_HEAP_BYTES]);
+	else if (p->brk > p->start_brk)
+		p->heap_bytes = p->brk - p->start_brk;
 	p->grows = mnl_attr_get_u64(tb[BRKSCOPE_A_GROWS]);
 	p->grown_bytes = mnl_attr_get_u64(tb[BRKSCOPE_A_GROWN_BYTES]);
 	p->failed_grows = mnl_attr_get_u64(tb[BRKSCOPE_A_FAILED_GROWS]);
@@ -111,7 +112,7 @@ static void print_proc(struct out *o, const struct proc *p)
 	print_u64(o, "start_brk", "start_brk", ADDR_FMT, p->start_brk);
 	print_u64(o, "brk", "brk", ADDR_FMT, p->brk);
 	print_u64(o, "heap_end", "heap_end", ADDR_FMT, p->heap_end);
-	print_size(o, "heap_bytes", "heap size", heap_bytes(p));
+	print_size(o, "heap_bytes", "heap size", p->heap_bytes);
 	print_u64(o, "grows", "grows", NULL, p->grows);
 	print_size(o, "grown_bytes", "grown bytes", p->grown_bytes);
 	print_u64(o, "failed_grows", "failed grows", NULL, p->failed_grows);
@@ -265,7 +266,8 @@ static int by_pid(const void *a, const void *b)
 
 static int by_heap(const void *a, const void *b)
 {
-	int c = cmp_u64_desc(heap_bytes(a), heap_bytes(b));
+	const struct proc *p = a, *q = b;
+	int c = cmp_u64_desc(p->heap_bytes, q->heap_bytes);
 
 	return c ? c : by_pid(a, b);
 }

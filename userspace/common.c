@@ -167,6 +167,7 @@ static int brkscope_attr_cb(const struct nlattr *attr, void *data)
 		[BRKSCOPE_A_EVENT_NEW_BRK]	= MNL_TYPE_U64,
 		[BRKSCOPE_A_EVENT_LEN]		= MNL_TYPE_U64,
 		[BRKSCOPE_A_EVENT_TIME_NS]	= MNL_TYPE_U64,
+		[BRKSCOPE_A_HEAP_BYTES]		= MNL_TYPE_U64,
 	};
 
 	return nl_attr_store(attr, data, types, BRKSCOPE_A_MAX);

@@ -19,6 +19,7 @@
  *     BRKSCOPE_A_START_BRK      u64   mm->start_brk, read now
  *     BRKSCOPE_A_BRK            u64   mm->brk, read now
  *     BRKSCOPE_A_HEAP_END       u64   PAGE_ALIGN(brk)
+ *     BRKSCOPE_A_HEAP_BYTES     u64   brk - start_brk, 0 if brk is below
  *     BRKSCOPE_A_GROWS          u64   do_brk_flags() growths from brk(2)
  *     BRKSCOPE_A_GROWN_BYTES    u64
  *     BRKSCOPE_A_FAILED_GROWS   u64
@@ -94,6 +95,7 @@ enum brkscope_attr {
 	BRKSCOPE_A_EVENT_NEW_BRK,
 	BRKSCOPE_A_EVENT_LEN,
 	BRKSCOPE_A_EVENT_TIME_NS,
+	BRKSCOPE_A_HEAP_BYTES,
 
 	__BRKSCOPE_A_MAX,
 	BRKSCOPE_A_MAX = __BRKSCOPE_A_MAX - 1
