@@ -952,21 +952,30 @@ BRK_SLOW_TEST(record_of_mm_that_died_unseen_is_not_inherited)
 
 	EXPECT_EQ(0, wrong) TH_LOG("%d of %d new processes show another's history",
 				   wrong, NEW_HOLDERS);
-	/* No address reused: the scenario did not happen and proves nothing. */
-	EXPECT_LT(0, stale1 - stale0);
 	EXPECT_EQ(in_use0 + UNSEEN_EXITS - (stale1 - stale0), in_use1);
 
 	/*
-	 * The stale records no new address space found (some on PREEMPT_RT,
-	 * whose slab reuses addresses less) hold pool slots until the module
-	 * goes: reload it, so the tests after this one count records from a
-	 * table without them.
+	 * The stale records no new address space found (40 of 100 once on
+	 * PREEMPT_RT) hold pool slots until the module goes: reload it, so
+	 * the tests after this one count records from a table without them.
 	 */
 	ASSERT_EQ(0, unload_module(10000, NULL));
 	self->module_out = true;
 	ASSERT_EQ(0, load_module(ko, ""));
 	self->module_out = false;
 	EXPECT_EQ(0, stat_counter("records_stale"));
+
+	/*
+	 * No address reused: the scenario did not happen and the checks
+	 * above proved nothing.  KASAN's quarantine (the debug kernel) keeps
+	 * freed mm_structs from reuse far longer than this test runs; Debian's
+	 * kernels reuse 60 to 100 of the 100 addresses.  Skip only when all
+	 * else held, as a skip hides a failure.
+	 */
+	if (stale1 == stale0 && !wrong && in_use1 == in_use0 + UNSEEN_EXITS)
+		SKIP(return, "none of %d new address spaces reused one of the %d addresses left: nothing to test (KASAN's quarantine?)",
+		     NEW_HOLDERS, UNSEEN_EXITS);
+	EXPECT_LT(0, stale1 - stale0);
 }
 
 BRK_TEST(comm_with_space_is_escaped_in_processes)
