@@ -10,17 +10,19 @@
 #include <linux/types.h>
 
 struct mm_struct;
+struct sk_buff;
 struct task_struct;
 
 /**
  * struct brkscope_counters - what brkscope has seen of one mm's heap
- * @grows:        successful do_brk_flags() growths from brk(2)
- * @grown_bytes:  bytes those growths mapped (page-aligned)
+ * @grows:        brk(2) calls that mapped heap pages (do_brk_flags())
+ * @grown_bytes:  bytes those calls mapped (page-aligned)
  * @failed_grows: brk(2) calls that asked to raise brk and got the old one back
  * @shrinks:      brk(2) calls that unmapped heap pages
  * @shrunk_bytes: bytes those calls unmapped (page-aligned)
- * @peak_brk:     highest brk a successful brk(2) returned, 0 if none seen
- * @last_change_ns: boot-time clock of the last counted event, 0 if none
+ * @peak_brk:     highest brk a successful brk(2) set, 0 if none seen
+ * @last_change_ns: boot-time clock at the start of the last counted call,
+ *                0 if none
  */
 struct brkscope_counters {
 	u64 grows;
@@ -33,33 +35,15 @@ struct brkscope_counters {
 };
 
 /**
- * struct brkscope_row - a copy of one record, taken under its bucket lock
+ * struct brkscope_row - one record's key, taken under its bucket lock
  * @mm:   the record's key; compared, never dereferenced
  * @life: which life of the mm at that address (brkscope_mm_life())
  * @tgid: thread-group id of the mm's owner, initial pid namespace
- * @comm: command name of the mm's owner at the last counted change
- * @c:    the counters
  */
 struct brkscope_row {
 	const struct mm_struct *mm;
 	u64 life;
 	pid_t tgid;
-	char comm[TASK_COMM_LEN];
-	struct brkscope_counters c;
-};
-
-/**
- * enum brkscope_event_kind - what a probe observed
- * @BRKSCOPE_GROW:        do_brk_flags() from brk(2) mapped @bytes
- * @BRKSCOPE_GROW_FAILED: brk(2) asked for a higher brk and did not get it
- * @BRKSCOPE_SHRINK:      brk(2) unmapped @bytes
- * @BRKSCOPE_MOVED:       brk(2) succeeded and returned @brk (peak tracking)
- */
-enum brkscope_event_kind {
-	BRKSCOPE_GROW,
-	BRKSCOPE_GROW_FAILED,
-	BRKSCOPE_SHRINK,
-	BRKSCOPE_MOVED,
 };
 
 /**
@@ -114,15 +98,17 @@ struct task_struct *brkscope_task_of_record(pid_t tgid);
 /* records.c */
 int brkscope_records_init(unsigned int limit);
 void brkscope_records_exit(void);
-void brkscope_record_event(struct mm_struct *mm, enum brkscope_event_kind kind,
-			   unsigned long bytes, unsigned long brk);
+void brkscope_record_call(struct mm_struct *mm, unsigned long req);
 void brkscope_record_forget(struct mm_struct *mm);
-bool brkscope_record_lookup(struct mm_struct *mm, struct brkscope_counters *out);
+bool brkscope_record_lookup(struct mm_struct *mm, unsigned long brk,
+			    struct brkscope_counters *out);
 size_t brkscope_records_snapshot(struct brkscope_row *rows, size_t max);
 unsigned int brkscope_records_in_use(void);
 unsigned int brkscope_records_limit(void);
 u64 brkscope_records_dropped(void);
 u64 brkscope_records_stale(void);
+u64 brkscope_records_pool_bytes(void);
+u64 brkscope_records_table_bytes(void);
 
 /* probes.c */
 
@@ -171,19 +157,22 @@ struct brkscope_event {
 };
 
 /* events.c */
-int brkscope_events_init(void);
+int brkscope_events_init(unsigned int size);
 void brkscope_events_exit(void);
 bool brkscope_events_wanted(void);
 void brkscope_event_emit(u8 type, u8 source, unsigned long old_brk,
 			 unsigned long new_brk, unsigned long len);
 u64 brkscope_events_sent(void);
 u64 brkscope_events_dropped(void);
+u64 brkscope_events_ring_bytes(void);
 
 /* netlink.c */
 int brkscope_netlink_init(void);
 void brkscope_netlink_exit(void);
 bool brkscope_netlink_has_listeners(void);
-int brkscope_netlink_send_event(const struct brkscope_event *ev);
+struct sk_buff *brkscope_netlink_new_batch(void);
+int brkscope_netlink_add_event(struct sk_buff *skb, const struct brkscope_event *ev);
+int brkscope_netlink_send_batch(struct sk_buff *skb);
 
 /**
  * struct brkscope_stat - one global figure, for debugfs and netlink
@@ -197,7 +186,7 @@ struct brkscope_stat {
 	u64 value;
 };
 
-#define BRKSCOPE_NR_STATS 15
+#define BRKSCOPE_NR_STATS 18
 
 /* stats.c */
 void brkscope_stats_read(struct brkscope_stat st[BRKSCOPE_NR_STATS]);

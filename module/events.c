@@ -1,24 +1,34 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Heap events for netlink subscribers: queued in probe context, sent from
- * process context.
+ * process context, many to a datagram.
  *
  * A probe handler may not sleep or allocate (on PREEMPT_RT not even with
  * GFP_ATOMIC), and building a netlink message does both.  So the probe
- * copies the event into a ring allocated at load time and kicks a work item
- * that sends everything queued.  One ring under one lock keeps events in the
- * order their sequence numbers were given, which is the order the kernel
- * saw them; the lock is taken only while somebody listens.
+ * copies the event into a ring allocated at load time, and a work item
+ * sends what is queued.  One ring under one lock keeps events in the order
+ * their sequence numbers were given, which is the order the kernel saw
+ * them; the lock is taken only while somebody listens.
+ *
+ * Batching is what makes a storm affordable: the work item runs a tick
+ * after the first event queued (at once when the ring is a quarter full),
+ * and packs as many event messages into each datagram as fit in
+ * NLMSG_GOODSIZE, the most any netlink reader is promised per recv().  A
+ * subscriber whose socket is full gets its datagram again a little later,
+ * for up to SEND_PATIENCE tries; then its events are dropped, and so are
+ * the next datagrams it cannot take, until it takes one.
  *
  * Every event made gets the next sequence number, also one that is then
- * dropped (ring full, or a subscriber's socket full), so a subscriber
- * counts what it missed from the gaps.
+ * dropped (ring full, or a subscriber's socket full for too long), so a
+ * subscriber counts what it missed from the gaps.
  */
 
 #include <linux/atomic.h>
+#include <linux/delay.h>
 #include <linux/log2.h>
 #include <linux/overflow.h>
 #include <linux/sched.h>
+#include <linux/skbuff.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
 #include <linux/timekeeping.h>
@@ -27,9 +37,10 @@
 
 #include "brkscope.h"
 
-#define RING_SIZE 1024	/* a power of two; ~100 KiB */
+#define SEND_PATIENCE 20	/* tries of 1-2 ms for a full subscriber */
 
 static struct brkscope_event *ring;
+static unsigned int ring_size;	/* a power of two */
 static unsigned int head, tail;	/* free-running; head - tail queued */
 static u64 next_seq;
 static DEFINE_RAW_SPINLOCK(ring_lock);
@@ -37,7 +48,7 @@ static atomic64_t sent = ATOMIC64_INIT(0);
 static atomic64_t dropped = ATOMIC64_INIT(0);
 
 static void send_queued(struct work_struct *work);
-static DECLARE_WORK(send_work, send_queued);
+static DECLARE_DELAYED_WORK(send_work, send_queued);
 
 /**
  * brkscope_events_wanted() - is anybody subscribed?
@@ -64,18 +75,20 @@ void brkscope_event_emit(u8 type, u8 source, unsigned long old_brk,
 			 unsigned long new_brk, unsigned long len)
 {
 	struct brkscope_event *ev;
+	unsigned int queued;
 
 	if (!brkscope_events_wanted())
 		return;
 
 	raw_spin_lock(&ring_lock);
 	next_seq++;
-	if (head - tail == RING_SIZE) {
+	queued = head - tail;
+	if (queued == ring_size) {
 		raw_spin_unlock(&ring_lock);
 		atomic64_inc(&dropped);
 		return;
 	}
-	ev = &ring[head++ & (RING_SIZE - 1)];
+	ev = &ring[head++ & (ring_size - 1)];
 	ev->seq = next_seq;
 	ev->time_ns = ktime_get_boottime_ns();
 	ev->type = type;
@@ -88,45 +101,100 @@ void brkscope_event_emit(u8 type, u8 source, unsigned long old_brk,
 	ev->len = len;
 	raw_spin_unlock(&ring_lock);
 
-	/* Cheap when already pending; the pool lock is raw, fine here. */
-	queue_work(system_wq, &send_work);
+	/* Timer and pool locks are raw: both calls are fine here. */
+	if (!queued)
+		queue_delayed_work(system_wq, &send_work, 1);
+	else if (queued == ring_size / 4)
+		mod_delayed_work(system_wq, &send_work, 0);
+}
+
+/*
+ * Fill @skb with the queued events from the oldest on, leaving them queued.
+ * Return: how many it took.
+ */
+static unsigned int fill(struct sk_buff *skb)
+{
+	struct brkscope_event ev;
+	unsigned int n;
+
+	for (n = 0; ; n++) {
+		raw_spin_lock(&ring_lock);
+		if (head - tail == n) {
+			raw_spin_unlock(&ring_lock);
+			break;
+		}
+		ev = ring[(tail + n) & (ring_size - 1)];
+		raw_spin_unlock(&ring_lock);
+		if (brkscope_netlink_add_event(skb, &ev))
+			break;
+	}
+	return n;
 }
 
 static void send_queued(struct work_struct *work)
 {
-	struct brkscope_event ev;
+	/* Patience ends with a drop, and comes back with a delivery. */
+	static unsigned int tries;
+	struct sk_buff *skb;
+	unsigned int n;
 	int ret;
 
 	for (;;) {
-		raw_spin_lock(&ring_lock);
-		if (head == tail) {
-			raw_spin_unlock(&ring_lock);
+		skb = brkscope_netlink_new_batch();
+		if (!skb) {
+			/* What is queued waits for the next tick. */
+			queue_delayed_work(system_wq, &send_work, 1);
 			return;
 		}
-		ev = ring[tail++ & (RING_SIZE - 1)];
-		raw_spin_unlock(&ring_lock);
-
-		ret = brkscope_netlink_send_event(&ev);
+		n = fill(skb);
+		if (!n) {
+			kfree_skb(skb);
+			return;
+		}
+		ret = brkscope_netlink_send_batch(skb);
+		/*
+		 * -ESRCH: nobody got it.  If somebody listens, their sockets
+		 * are full: let them read, and send the same events again.
+		 */
+		if (ret == -ESRCH && brkscope_netlink_has_listeners() &&
+		    tries < SEND_PATIENCE) {
+			tries++;
+			usleep_range(1000, 2000);
+			continue;
+		}
 		if (!ret)
-			atomic64_inc(&sent);
+			tries = 0;
+		raw_spin_lock(&ring_lock);
+		tail += n;
+		raw_spin_unlock(&ring_lock);
+		if (!ret)
+			atomic64_add(n, &sent);
 		else if (ret != -ESRCH || brkscope_netlink_has_listeners())
-			atomic64_inc(&dropped);	/* not: the last subscriber left */
+			atomic64_add(n, &dropped);	/* not: the last one left */
 		cond_resched();
 	}
 }
 
-int brkscope_events_init(void)
+/**
+ * brkscope_events_init() - allocate the ring
+ * @size: events it holds, a power of two
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int brkscope_events_init(unsigned int size)
 {
-	BUILD_BUG_ON(!is_power_of_2(RING_SIZE));
 	/* vzalloc(), as the record pool is (records.c says why). */
-	ring = vzalloc(array_size(RING_SIZE, sizeof(*ring)));
-	return ring ? 0 : -ENOMEM;
+	ring = vzalloc(array_size(size, sizeof(*ring)));
+	if (!ring)
+		return -ENOMEM;
+	ring_size = size;
+	return 0;
 }
 
 /* After the probes are gone: nothing queues any more. */
 void brkscope_events_exit(void)
 {
-	cancel_work_sync(&send_work);
+	cancel_delayed_work_sync(&send_work);
 	vfree(ring);
 	ring = NULL;
 }
@@ -139,4 +207,9 @@ u64 brkscope_events_sent(void)
 u64 brkscope_events_dropped(void)
 {
 	return atomic64_read(&dropped);
+}
+
+u64 brkscope_events_ring_bytes(void)
+{
+	return (u64)ring_size * sizeof(*ring);
 }

@@ -5,6 +5,7 @@
  */
 
 #include <linux/kernel.h>
+#include <linux/log2.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 
@@ -18,7 +19,12 @@ MODULE_PARM_DESC(max_records,
 static unsigned int maxactive = 256;
 module_param(maxactive, uint, 0444);
 MODULE_PARM_DESC(maxactive,
-		 "brk calls that may sleep inside a probed function at once; more are missed and counted (default 256)");
+		 "brk calls that may sleep in brk(2) at once while events are subscribed; more send no event, and are counted (default 256)");
+
+static unsigned int event_ring = 16384;
+module_param(event_ring, uint, 0444);
+MODULE_PARM_DESC(event_ring,
+		 "Events queued for subscribers at most, a power of two; more are dropped and counted (default 16384)");
 
 static int __init brkscope_init(void)
 {
@@ -33,6 +39,11 @@ static int __init brkscope_init(void)
 		pr_err("maxactive=%u is out of range 1..4096\n", maxactive);
 		return -EINVAL;
 	}
+	if (event_ring < 64 || event_ring > (1U << 20) || !is_power_of_2(event_ring)) {
+		pr_err("event_ring=%u is not a power of two in 64..%u\n",
+		       event_ring, 1U << 20);
+		return -EINVAL;
+	}
 	/*
 	 * Each part is set up after those it uses (events send through the
 	 * family), probes last: everything they feed must exist when they
@@ -45,7 +56,7 @@ static int __init brkscope_init(void)
 	ret = brkscope_netlink_init();
 	if (ret)
 		goto out_records;
-	ret = brkscope_events_init();
+	ret = brkscope_events_init(event_ring);
 	if (ret)
 		goto out_netlink;
 	brkscope_debugfs_init();

@@ -280,39 +280,61 @@ static int stats_doit(struct sk_buff *skb, struct genl_info *info)
 }
 
 /**
- * brkscope_netlink_send_event() - multicast one event to the events group
- * @ev: the event
+ * brkscope_netlink_new_batch() - a datagram for events
+ *
+ * NLMSG_GOODSIZE: what every netlink reader can take in one recv(), libmnl's
+ * default buffer included.
+ *
+ * Return: an empty skb, or NULL.
+ */
+struct sk_buff *brkscope_netlink_new_batch(void)
+{
+	return nlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+}
+
+/**
+ * brkscope_netlink_add_event() - append one event message to a batch
+ * @skb: from brkscope_netlink_new_batch()
+ * @ev:  the event
+ *
+ * Return: 0, or -EMSGSIZE when it does not fit (@skb is left as it was).
+ */
+int brkscope_netlink_add_event(struct sk_buff *skb, const struct brkscope_event *ev)
+{
+	void *hdr;
+
+	hdr = genlmsg_put(skb, 0, 0, &brkscope_family, 0, BRKSCOPE_CMD_EVENT);
+	if (!hdr)
+		return -EMSGSIZE;
+	if (put_u64(skb, BRKSCOPE_A_EVENT_SEQ, ev->seq) ||
+	    nla_put_u8(skb, BRKSCOPE_A_EVENT_TYPE, ev->type) ||
+	    nla_put_u8(skb, BRKSCOPE_A_EVENT_SOURCE, ev->source) ||
+	    nla_put_u32(skb, BRKSCOPE_A_PID, ev->pid) ||
+	    nla_put_string(skb, BRKSCOPE_A_COMM, ev->comm) ||
+	    put_u64(skb, BRKSCOPE_A_EVENT_OLD_BRK, ev->old_brk) ||
+	    put_u64(skb, BRKSCOPE_A_EVENT_NEW_BRK, ev->new_brk) ||
+	    put_u64(skb, BRKSCOPE_A_EVENT_LEN, ev->len) ||
+	    put_u64(skb, BRKSCOPE_A_EVENT_TIME_NS, ev->time_ns)) {
+		genlmsg_cancel(skb, hdr);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(skb, hdr);
+	return 0;
+}
+
+/**
+ * brkscope_netlink_send_batch() - multicast a batch to the events group
+ * @skb: from brkscope_netlink_new_batch(), consumed
  *
  * Process context (the events work item).
  *
  * Return: 0 when a subscriber got it; -ESRCH when none did: there was none,
  * or the only ones had full sockets (-ENOBUFS instead for those that set
- * NETLINK_BROADCAST_ERROR); -ENOMEM or -EMSGSIZE.
+ * NETLINK_BROADCAST_ERROR); -ENOMEM.
  */
-int brkscope_netlink_send_event(const struct brkscope_event *ev)
+int brkscope_netlink_send_batch(struct sk_buff *skb)
 {
-	struct sk_buff *msg;
-	void *hdr;
-
-	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
-	if (!msg)
-		return -ENOMEM;
-	hdr = genlmsg_put(msg, 0, 0, &brkscope_family, 0, BRKSCOPE_CMD_EVENT);
-	if (!hdr ||
-	    put_u64(msg, BRKSCOPE_A_EVENT_SEQ, ev->seq) ||
-	    nla_put_u8(msg, BRKSCOPE_A_EVENT_TYPE, ev->type) ||
-	    nla_put_u8(msg, BRKSCOPE_A_EVENT_SOURCE, ev->source) ||
-	    nla_put_u32(msg, BRKSCOPE_A_PID, ev->pid) ||
-	    nla_put_string(msg, BRKSCOPE_A_COMM, ev->comm) ||
-	    put_u64(msg, BRKSCOPE_A_EVENT_OLD_BRK, ev->old_brk) ||
-	    put_u64(msg, BRKSCOPE_A_EVENT_NEW_BRK, ev->new_brk) ||
-	    put_u64(msg, BRKSCOPE_A_EVENT_LEN, ev->len) ||
-	    put_u64(msg, BRKSCOPE_A_EVENT_TIME_NS, ev->time_ns)) {
-		nlmsg_free(msg);
-		return -EMSGSIZE;
-	}
-	genlmsg_end(msg, hdr);
-	return genlmsg_multicast(&brkscope_family, msg, 0, 0, GFP_KERNEL);
+	return genlmsg_multicast(&brkscope_family, skb, 0, 0, GFP_KERNEL);
 }
 
 /* Safe in probe context: a bitmap test. */

@@ -1,22 +1,22 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The three probes and what each one can see.
+ * The probes, and what each one can see.
  *
- * do_brk_flags (kretprobe): the page-aligned growth (addr, len) on entry and
- *	whether it happened on return.  Its return runs with mmap_lock held
- *	for writing, so grows of one mm are counted in order, even when many
- *	threads call brk(2) at once.
- * __x64_sys_brk, __ia32_sys_brk (kretprobes): the requested brk on entry,
- *	the resulting brk on return.  Shrinks, failed growth and sub-page moves never reach
- *	do_brk_flags, and mm->brk is written only after it returns, so this
- *	is the only place they show.  brk(0), the "where is my heap?" query,
- *	is by far the most common call and changes nothing: its entry handler
- *	declines the return probe, which is the expensive half.
+ * do_brk_flags (kprobe): the page-aligned growth (addr, len) of a brk(2)
+ *	call or of the ELF loader mapping a bss during exec.  Only the
+ *	loader's matter here: they are counted, and sent to subscribers as
+ *	they start (an exec whose bss cannot be mapped dies).
+ * __x64_sys_brk, __ia32_sys_brk (kprobes): every brk(2) call on its way
+ *	in, with the break it asks for.  The record settles the process's
+ *	previous call from the break that call left, and opens this one
+ *	(records.c).  Nothing is held across the call, which may sleep for
+ *	as long as its caller likes (mmap_lock, userfaultfd), and nothing runs
+ *	on its way out: that is the expensive half of a probe.
+ * __x64_sys_brk, __ia32_sys_brk (kretprobes): while somebody subscribes to
+ *	events, brk(2)'s outcome as it returns, so each event is sent at once
+ *	and with exact breaks.  With nobody subscribed, their entry handlers
+ *	decline every call and no return instance is taken.
  * exit_mmap (kprobe): the mm is being torn down; its record goes.
- *
- * Events for netlink subscribers are made where their old and new brk are
- * exact: brk(2)'s return for the syscall, do_brk_flags' return for the ELF
- * loader, whose calls are otherwise not followed to their return.
  */
 
 #include <linux/kprobes.h>
@@ -37,55 +37,50 @@ struct brkscope_hits {
 
 static DEFINE_PER_CPU(struct brkscope_hits, hits);
 
-struct grow_data {
-	unsigned long addr;
-	unsigned long len;
-	bool from_brk;
-};
+static int grow_pre(struct kprobe *p, struct pt_regs *regs)
+{
+	unsigned long addr, len;
 
-struct syscall_data {
+	this_cpu_inc(hits.grow);
+	if (brkscope_in_brk_syscall())
+		return 0;
+	this_cpu_inc(hits.loader);
+	if (!brkscope_events_wanted())
+		return 0;
+	addr = regs_get_kernel_argument(regs, BRKSCOPE_GROW_ARG_ADDR);
+	len = regs_get_kernel_argument(regs, BRKSCOPE_GROW_ARG_LEN);
+	brkscope_event_emit(BRKSCOPE_EVENT_GROW, BRKSCOPE_SOURCE_ELF_LOADER,
+			    addr, addr + len, len);
+	return 0;
+}
+
+static int call_pre(struct kprobe *p, struct pt_regs *regs)
+{
+	this_cpu_inc(hits.syscall);
+	brkscope_record_call(current->mm, brkscope_syscall_arg(regs, false));
+	return 0;
+}
+
+static int __maybe_unused call_pre_ia32(struct kprobe *p, struct pt_regs *regs)
+{
+	this_cpu_inc(hits.syscall);
+	brkscope_record_call(current->mm, brkscope_syscall_arg(regs, true));
+	return 0;
+}
+
+struct event_data {
 	unsigned long req;
 	unsigned long old;
 };
 
-static int grow_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+static int event_enter(struct kretprobe_instance *ri, unsigned long req)
 {
-	struct grow_data *d = (struct grow_data *)ri->data;
+	struct event_data *d = (struct event_data *)ri->data;
 
-	this_cpu_inc(hits.grow);
-	d->addr = regs_get_kernel_argument(regs, BRKSCOPE_GROW_ARG_ADDR);
-	d->len = regs_get_kernel_argument(regs, BRKSCOPE_GROW_ARG_LEN);
-	d->from_brk = brkscope_in_brk_syscall();
-	if (d->from_brk)
-		return 0;
-	/* The loader's bss maps are not heap: only subscribers hear of them. */
-	this_cpu_inc(hits.loader);
-	return brkscope_events_wanted() ? 0 : 1;
-}
-
-static int grow_return(struct kretprobe_instance *ri, struct pt_regs *regs)
-{
-	struct grow_data *d = (struct grow_data *)ri->data;
-
-	/* A failure here also fails brk(2), which counts it once, there. */
-	if (regs_return_value(regs) != 0)
-		return 0;
-	if (d->from_brk)
-		brkscope_record_event(current->mm, BRKSCOPE_GROW, d->len, 0);
-	else
-		brkscope_event_emit(BRKSCOPE_EVENT_GROW, BRKSCOPE_SOURCE_ELF_LOADER,
-				    d->addr, d->addr + d->len, d->len);
-	return 0;
-}
-
-static int syscall_enter(struct kretprobe_instance *ri, unsigned long req)
-{
-	struct syscall_data *d = (struct syscall_data *)ri->data;
-
-	this_cpu_inc(hits.syscall);
-	d->req = req;
-	if (!d->req)
+	/* brk(0), the "where is my heap?" query, changes nothing. */
+	if (!req || !brkscope_events_wanted())
 		return 1;
+	d->req = req;
 	/*
 	 * Read before brk(2) takes mmap_lock: exact unless another thread of
 	 * the process moves brk at the same moment (Documentation/design.rst).
@@ -94,15 +89,15 @@ static int syscall_enter(struct kretprobe_instance *ri, unsigned long req)
 	return 0;
 }
 
-static int syscall_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+static int event_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
-	return syscall_enter(ri, brkscope_syscall_arg(regs, false));
+	return event_enter(ri, brkscope_syscall_arg(regs, false));
 }
 
-static int __maybe_unused syscall_entry_ia32(struct kretprobe_instance *ri,
-					     struct pt_regs *regs)
+static int __maybe_unused event_entry_ia32(struct kretprobe_instance *ri,
+					   struct pt_regs *regs)
 {
-	return syscall_enter(ri, brkscope_syscall_arg(regs, true));
+	return event_enter(ri, brkscope_syscall_arg(regs, true));
 }
 
 /*
@@ -119,34 +114,26 @@ static unsigned long asked_bytes(unsigned long brk, unsigned long req)
 	return PAGE_ALIGN(min(req, top)) - PAGE_ALIGN(brk);
 }
 
-static int syscall_return(struct kretprobe_instance *ri, struct pt_regs *regs)
+static int event_return(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
-	struct syscall_data *d = (struct syscall_data *)ri->data;
+	struct event_data *d = (struct event_data *)ri->data;
 	unsigned long ret = regs_return_value(regs);
-	struct mm_struct *mm = current->mm;
+	unsigned long from = PAGE_ALIGN(d->old), to = PAGE_ALIGN(ret);
 
 	if (IS_ERR_VALUE(ret))		/* -EINTR: killed waiting for the lock */
 		return 0;
 	if (ret != d->req) {		/* failure returns the original brk */
-		if (d->req > ret) {
-			brkscope_record_event(mm, BRKSCOPE_GROW_FAILED, 0, 0);
+		if (d->req > ret)
 			brkscope_event_emit(BRKSCOPE_EVENT_GROW_FAILED,
 					    BRKSCOPE_SOURCE_BRK, ret, d->req,
 					    asked_bytes(ret, d->req));
-		}
-		return 0;
-	}
-	if (PAGE_ALIGN(ret) < PAGE_ALIGN(d->old)) {
-		brkscope_record_event(mm, BRKSCOPE_SHRINK,
-				      PAGE_ALIGN(d->old) - PAGE_ALIGN(ret), 0);
+	} else if (to < from) {
 		brkscope_event_emit(BRKSCOPE_EVENT_SHRINK, BRKSCOPE_SOURCE_BRK,
-				    d->old, ret, PAGE_ALIGN(d->old) - PAGE_ALIGN(ret));
-	} else if (PAGE_ALIGN(ret) > PAGE_ALIGN(d->old)) {
-		/* Counted under mmap_lock by grow_return(); here it has exact brks. */
+				    d->old, ret, from - to);
+	} else if (to > from) {
 		brkscope_event_emit(BRKSCOPE_EVENT_GROW, BRKSCOPE_SOURCE_BRK,
-				    d->old, ret, PAGE_ALIGN(ret) - PAGE_ALIGN(d->old));
+				    d->old, ret, to - from);
 	}
-	brkscope_record_event(mm, BRKSCOPE_MOVED, 0, ret);
 	return 0;
 }
 
@@ -158,40 +145,57 @@ static int mm_exit_pre(struct kprobe *p, struct pt_regs *regs)
 	return 0;
 }
 
-static struct kretprobe grow_probe = {
-	.kp.symbol_name	= BRKSCOPE_GROW_SYMBOL,
-	.entry_handler	= grow_entry,
-	.handler	= grow_return,
-	.data_size	= sizeof(struct grow_data),
+static struct kprobe grow_probe = {
+	.symbol_name	= BRKSCOPE_GROW_SYMBOL,
+	.pre_handler	= grow_pre,
 };
 
-static struct kretprobe syscall_probe = {
+static struct kprobe call_probe = {
+	.symbol_name	= BRKSCOPE_SYSCALL_SYMBOL,
+	.pre_handler	= call_pre,
+};
+
+static struct kretprobe event_probe = {
 	.kp.symbol_name	= BRKSCOPE_SYSCALL_SYMBOL,
-	.entry_handler	= syscall_entry,
-	.handler	= syscall_return,
-	.data_size	= sizeof(struct syscall_data),
+	.entry_handler	= event_entry,
+	.handler	= event_return,
+	.data_size	= sizeof(struct event_data),
 };
 
 #ifdef CONFIG_IA32_EMULATION
-static struct kretprobe syscall_probe_ia32 = {
+static struct kprobe call_probe_ia32 = {
+	.symbol_name	= BRKSCOPE_SYSCALL_IA32_SYMBOL,
+	.pre_handler	= call_pre_ia32,
+};
+
+static struct kretprobe event_probe_ia32 = {
 	.kp.symbol_name	= BRKSCOPE_SYSCALL_IA32_SYMBOL,
-	.entry_handler	= syscall_entry_ia32,
-	.handler	= syscall_return,
-	.data_size	= sizeof(struct syscall_data),
+	.entry_handler	= event_entry_ia32,
+	.handler	= event_return,
+	.data_size	= sizeof(struct event_data),
 };
 #endif
-
-static struct kretprobe *kretprobes[] = {
-	&grow_probe,
-	&syscall_probe,
-#ifdef CONFIG_IA32_EMULATION
-	&syscall_probe_ia32,
-#endif
-};
 
 static struct kprobe mm_exit_probe = {
 	.symbol_name	= BRKSCOPE_MM_EXIT_SYMBOL,
 	.pre_handler	= mm_exit_pre,
+};
+
+/* In registration order: exit_mmap first (brkscope_probes_init() says why). */
+static struct kprobe *kprobes[] = {
+	&mm_exit_probe,
+	&grow_probe,
+	&call_probe,
+#ifdef CONFIG_IA32_EMULATION
+	&call_probe_ia32,
+#endif
+};
+
+static struct kretprobe *kretprobes[] = {
+	&event_probe,
+#ifdef CONFIG_IA32_EMULATION
+	&event_probe_ia32,
+#endif
 };
 
 /**
@@ -206,13 +210,15 @@ static struct kprobe mm_exit_probe = {
  */
 int brkscope_probes_init(unsigned int maxactive)
 {
-	int i, ret;
+	int i, k, ret;
 
-	ret = register_kprobe(&mm_exit_probe);
-	if (ret) {
-		pr_err("cannot probe %s (%d): is it inlined on this kernel?\n",
-		       mm_exit_probe.symbol_name, ret);
-		return ret;
+	for (k = 0; k < ARRAY_SIZE(kprobes); k++) {
+		ret = register_kprobe(kprobes[k]);
+		if (ret) {
+			pr_err("cannot probe %s (%d): is it inlined on this kernel?\n",
+			       kprobes[k]->symbol_name, ret);
+			goto out_kprobes;
+		}
 	}
 	for (i = 0; i < ARRAY_SIZE(kretprobes); i++) {
 		kretprobes[i]->maxactive = maxactive;
@@ -220,14 +226,16 @@ int brkscope_probes_init(unsigned int maxactive)
 		if (ret) {
 			pr_err("cannot probe %s (%d): is it inlined on this kernel?\n",
 			       kretprobes[i]->kp.symbol_name, ret);
-			goto out;
+			goto out_kretprobes;
 		}
 	}
 	return 0;
 
-out:
+out_kretprobes:
 	unregister_kretprobes(kretprobes, i);
-	unregister_kprobe(&mm_exit_probe);
+out_kprobes:
+	while (k--)
+		unregister_kprobe(kprobes[k]);
 	return ret;
 }
 
@@ -238,8 +246,11 @@ out:
  */
 void brkscope_probes_exit(void)
 {
+	int k = ARRAY_SIZE(kprobes);
+
 	unregister_kretprobes(kretprobes, ARRAY_SIZE(kretprobes));
-	unregister_kprobe(&mm_exit_probe);
+	while (k--)
+		unregister_kprobe(kprobes[k]);
 }
 
 static u64 kretprobe_missed(struct kretprobe *rp)
@@ -283,20 +294,21 @@ u64 brkscope_probe_hits(enum brkscope_probe p)
  * brkscope_probe_missed() - hits the kprobe layer could not deliver
  * @p: which probe; both brk(2) entry points count as one
  *
- * Return: nmissed of the probe's kprobe and, for a kretprobe, of its
- * return instances.
+ * Return: nmissed of the probe's kprobes and, for brk(2), of the event
+ * return probes' instances (all in use: calls that sleep in brk(2) while
+ * somebody subscribes hold one each).
  */
 u64 brkscope_probe_missed(enum brkscope_probe p)
 {
 	switch (p) {
 	case BRKSCOPE_PROBE_GROW:
-		return kretprobe_missed(&grow_probe);
+		return grow_probe.nmissed;
 	case BRKSCOPE_PROBE_SYSCALL:
 #ifdef CONFIG_IA32_EMULATION
-		return kretprobe_missed(&syscall_probe) +
-		       kretprobe_missed(&syscall_probe_ia32);
+		return call_probe.nmissed + kretprobe_missed(&event_probe) +
+		       call_probe_ia32.nmissed + kretprobe_missed(&event_probe_ia32);
 #else
-		return kretprobe_missed(&syscall_probe);
+		return call_probe.nmissed + kretprobe_missed(&event_probe);
 #endif
 	case BRKSCOPE_PROBE_MM_EXIT:
 		return mm_exit_probe.nmissed;

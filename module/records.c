@@ -10,6 +10,11 @@
  * spinlock held for a few dozen instructions.  A record never leaves its
  * bucket lock's protection: readers copy it out (brkscope_row) and work on
  * the copy, so a record can go back to the pool the moment it is unhashed.
+ *
+ * The probes see a brk(2) call only on its way in (Documentation/design.rst,
+ * "Settling"): a record keeps the last call open, and its outcome is read
+ * from the live mm->brk when it is settled: at the process's next brk(2)
+ * call, or, for a call that moved the break as asked, when a reader looks.
  */
 
 #include <linux/hash.h>
@@ -26,12 +31,21 @@
 #include "brkscope.h"
 #include "compat.h"
 
+/*
+ * 120 bytes on x86-64, and a bucket (16) per two records: 128 per mm.
+ * @call_tid, @call_old, @call_req, @call_ns: the open call: the thread that
+ * made it (0: none open), the break it started from, the one it asked for,
+ * and when.
+ */
 struct brkscope_record {
 	struct hlist_node node;
 	const struct mm_struct *mm;
 	u64 life;
 	pid_t tgid;
-	char comm[TASK_COMM_LEN];
+	pid_t call_tid;
+	unsigned long call_old;
+	unsigned long call_req;
+	u64 call_ns;
 	struct brkscope_counters c;
 };
 
@@ -165,68 +179,89 @@ static void set_owner(struct brkscope_record *rec, struct mm_struct *mm)
 	rcu_read_lock();
 	owner = brkscope_mm_owner(mm);
 	rec->tgid = owner->tgid;
-	/* comm may change under us (prctl): a torn name is only cosmetic. */
-	memcpy(rec->comm, owner->comm, sizeof(rec->comm));
 	rcu_read_unlock();
-	rec->comm[sizeof(rec->comm) - 1] = '\0';
 }
 
-static void apply(struct brkscope_record *rec, struct mm_struct *mm,
-		  enum brkscope_event_kind kind, unsigned long bytes,
-		  unsigned long brk)
+/*
+ * Settle the open call from @brk, the mm's break now.  A call that left the
+ * break where it asked is done and counted: a growth or a shrink by the
+ * pages between the breaks, and a new peak.  Any other break means the call
+ * failed, or has not reached its change yet: only @done (its thread has
+ * since made another call) tells them apart.  A failure counts only if it
+ * asked for more.
+ */
+static void settle(struct brkscope_record *rec, unsigned long brk, bool done)
 {
 	struct brkscope_counters *c = &rec->c;
+	unsigned long from, to;
 
-	switch (kind) {
-	case BRKSCOPE_GROW:
-		c->grows++;
-		c->grown_bytes += bytes;
-		break;
-	case BRKSCOPE_GROW_FAILED:
-		c->failed_grows++;
-		break;
-	case BRKSCOPE_SHRINK:
-		c->shrinks++;
-		c->shrunk_bytes += bytes;
-		break;
-	case BRKSCOPE_MOVED:
+	if (!rec->call_tid)
+		return;
+	if (brk == rec->call_req) {
+		from = PAGE_ALIGN(rec->call_old);
+		to = PAGE_ALIGN(brk);
+		if (to > from) {
+			c->grows++;
+			c->grown_bytes += to - from;
+			c->last_change_ns = rec->call_ns;
+		} else if (to < from) {
+			c->shrinks++;
+			c->shrunk_bytes += from - to;
+			c->last_change_ns = rec->call_ns;
+		}
 		if (brk > c->peak_brk)
 			c->peak_brk = brk;
-		return;	/* a move alone is not a counted change */
+	} else if (!done) {
+		return;
+	} else if (rec->call_req > brk) {
+		c->failed_grows++;
+		c->last_change_ns = rec->call_ns;
 	}
-	c->last_change_ns = ktime_get_boottime_ns();
-	set_owner(rec, mm);
+	rec->call_tid = 0;
 }
 
 /**
- * brkscope_record_event() - account one observed event to @mm's record
- * @mm:    the address space, current->mm of the probed task
- * @kind:  what happened
- * @bytes: page-aligned size for grows and shrinks
- * @brk:   the brk returned, for BRKSCOPE_MOVED
+ * brkscope_record_call() - a brk(2) call of current's on its way in
+ * @mm:  current->mm
+ * @req: the break it asks for; 0 only asks where the break is
  *
- * Creates the record on the first counted event; a move alone only updates
- * an existing record.  A record left by an earlier mm at the same address
- * starts over and is counted as stale.  When the pool is empty the event is
- * dropped and counted.  Safe in probe context: never sleeps, never
- * allocates.
+ * Settles the process's previous call from the break it left, then opens
+ * this one, creating the record if need be (brk(0) opens nothing and creates
+ * no record).  A previous call of another thread that did not leave the
+ * break where it asked may still be on its way: it goes uncounted (calls
+ * that overlap are the limit Documentation/design.rst describes).  A record left by an earlier mm at the same address starts
+ * over and is counted as stale.  When the pool is empty the call goes
+ * uncounted, and is counted in records_dropped.  Probe context: never
+ * sleeps, never allocates.
  */
-void brkscope_record_event(struct mm_struct *mm, enum brkscope_event_kind kind,
-			   unsigned long bytes, unsigned long brk)
+void brkscope_record_call(struct mm_struct *mm, unsigned long req)
 {
 	struct brkscope_bucket *b = bucket_of(mm);
 	u64 life = brkscope_mm_life(mm);
 	struct brkscope_record *rec;
+	unsigned long brk;
 
 	raw_spin_lock(&b->lock);
+	/*
+	 * Under the lock: a thread that settled a call from a newer break
+	 * has let go of the lock before we read it.
+	 */
+	brk = READ_ONCE(mm->brk);
 	rec = find(b, mm);
 	if (rec && rec->life != life) {
 		atomic64_inc(&stale);
 		memset(&rec->c, 0, sizeof(rec->c));
+		rec->call_tid = 0;
 		rec->life = life;
 		set_owner(rec, mm);
 	}
-	if (!rec && kind != BRKSCOPE_MOVED) {
+	if (rec) {
+		settle(rec, brk, rec->call_tid == current->pid);
+		rec->call_tid = 0;	/* another thread's, in flight: uncounted */
+	}
+	if (!req)
+		goto out;
+	if (!rec) {
 		rec = pool_get();
 		if (!rec) {
 			atomic64_inc(&dropped);
@@ -238,8 +273,10 @@ void brkscope_record_event(struct mm_struct *mm, enum brkscope_event_kind kind,
 		set_owner(rec, mm);
 		hlist_add_head(&rec->node, &b->head);
 	}
-	if (rec)
-		apply(rec, mm, kind, bytes, brk);
+	rec->call_tid = current->pid;
+	rec->call_old = brk;
+	rec->call_req = req;
+	rec->call_ns = ktime_get_boottime_ns();
 out:
 	raw_spin_unlock(&b->lock);
 }
@@ -270,35 +307,42 @@ void brkscope_record_forget(struct mm_struct *mm)
 }
 
 /**
- * brkscope_record_lookup() - copy @mm's counters
+ * brkscope_record_lookup() - copy @mm's counters, its open call settled
  * @mm:  the address space (the caller holds a reference)
+ * @brk: @mm's break, read now
  * @out: where to copy them; zeroed when @mm has no record of this life
+ *
+ * An open call that left the break where it asked is counted now; one that
+ * did not stays open: it may still be on its way (brkscope_record_call()).
  *
  * Return: true if @mm has a record.
  */
-bool brkscope_record_lookup(struct mm_struct *mm, struct brkscope_counters *out)
+bool brkscope_record_lookup(struct mm_struct *mm, unsigned long brk,
+			    struct brkscope_counters *out)
 {
 	struct brkscope_bucket *b = bucket_of(mm);
 	struct brkscope_record *rec;
 
 	raw_spin_lock(&b->lock);
 	rec = find_live(b, mm, brkscope_mm_life(mm));
-	if (rec)
+	if (rec) {
+		settle(rec, brk, false);
 		*out = rec->c;
-	else
+	} else {
 		memset(out, 0, sizeof(*out));
+	}
 	raw_spin_unlock(&b->lock);
 	return rec;
 }
 
 /**
- * brkscope_records_snapshot() - copy up to @max records into @rows
+ * brkscope_records_snapshot() - list up to @max records' keys in @rows
  * @rows: destination
  * @max:  its capacity
  *
- * Each bucket is copied under its own lock, so the result is consistent per
- * record, not across the table: a record created or freed during the walk
- * may or may not appear.
+ * Each bucket is read under its own lock: a record created or freed during
+ * the walk may or may not appear.  The counters are for
+ * brkscope_record_lookup() to give, with the mm in hand.
  *
  * Return: the number of rows written.
  */
@@ -316,8 +360,6 @@ size_t brkscope_records_snapshot(struct brkscope_row *rows, size_t max)
 			rows[n].mm = rec->mm;
 			rows[n].life = rec->life;
 			rows[n].tgid = rec->tgid;
-			memcpy(rows[n].comm, rec->comm, sizeof(rows[n].comm));
-			rows[n].c = rec->c;
 			n++;
 		}
 		raw_spin_unlock(&buckets[i].lock);
@@ -345,4 +387,15 @@ u64 brkscope_records_dropped(void)
 u64 brkscope_records_stale(void)
 {
 	return atomic64_read(&stale);
+}
+
+/* What the pool and the table hold, allocated at load time. */
+u64 brkscope_records_pool_bytes(void)
+{
+	return (u64)pool_size * sizeof(*pool);
+}
+
+u64 brkscope_records_table_bytes(void)
+{
+	return (u64)sizeof(*buckets) << hash_bits;
 }

@@ -63,6 +63,21 @@ static u64 events_dropped(int unused)
 	return brkscope_events_dropped();
 }
 
+static u64 pool_bytes(int unused)
+{
+	return brkscope_records_pool_bytes();
+}
+
+static u64 table_bytes(int unused)
+{
+	return brkscope_records_table_bytes();
+}
+
+static u64 ring_bytes(int unused)
+{
+	return brkscope_events_ring_bytes();
+}
+
 /* In the order of the attributes; Documentation/debugfs.rst says what each means. */
 static const struct {
 	const char *name;
@@ -91,6 +106,9 @@ static const struct {
 	{ "events_sent", BRKSCOPE_STATS_A_EVENTS_SENT, sent },
 	{ "events_dropped", BRKSCOPE_STATS_A_EVENTS_DROPPED, events_dropped },
 	{ "records_stale", BRKSCOPE_STATS_A_RECORDS_STALE, stale },
+	{ "record_pool_bytes", BRKSCOPE_STATS_A_RECORD_POOL_BYTES, pool_bytes },
+	{ "record_table_bytes", BRKSCOPE_STATS_A_RECORD_TABLE_BYTES, table_bytes },
+	{ "event_ring_bytes", BRKSCOPE_STATS_A_EVENT_RING_BYTES, ring_bytes },
 };
 
 /**

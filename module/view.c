@@ -138,9 +138,8 @@ struct mm_struct *brkscope_process_mm(struct task_struct *task)
  * brkscope_view_task() - describe @task as the reader may see it
  * @task: the process (any thread of it)
  * @rd:   the reader: its pid namespace, and whether to apply the /proc rule
- * @row:  if set, a record copied from the table: @task must still have that
- *        mm, in the same life, and the counters, comm and tracked state are
- *        the row's; if NULL, they are looked up
+ * @row:  if set, a record listed from the table: @task must still have that
+ *        mm, in the same life
  * @v:    filled in; @v->c zeroed when @task's mm has no record
  *
  * Return: 0; -ESRCH if @task is not visible in @rd's pid namespace, has no
@@ -169,14 +168,8 @@ int brkscope_view_task(struct task_struct *task, const struct brkscope_reader *r
 	}
 	v->start_brk = READ_ONCE(mm->start_brk);
 	v->brk = READ_ONCE(mm->brk);
-	if (row) {
-		v->tracked = true;
-		v->c = row->c;
-		memcpy(v->comm, row->comm, sizeof(v->comm));
-	} else {
-		v->tracked = brkscope_record_lookup(mm, &v->c);
-		get_task_comm(v->comm, task);
-	}
+	v->tracked = brkscope_record_lookup(mm, v->brk, &v->c);
+	get_task_comm(v->comm, task);
 	v->heap_end = PAGE_ALIGN(v->brk);
 	v->heap_bytes = v->brk > v->start_brk ? v->brk - v->start_brk : 0;
 	v->peak_brk = max(v->c.peak_brk, v->brk);

@@ -653,9 +653,16 @@ BRK_TEST(peak_brk_keeps_highest_brk_after_shrink)
 	EXPECT_EQ(high, r.peak_brk);
 }
 
-BRK_TEST(failed_growth_counts_failed_grows)
+/*
+ * brkscope sees a brk(2) call only on its way in: a call that did not move
+ * the break as asked may still be on its way, so its failure is counted when
+ * the process makes its next brk(2) call, brk(0) included
+ * (Documentation/design.rst, "Settling").
+ */
+BRK_TEST(failed_growth_counts_at_the_next_brk_call)
 {
-	unsigned long old, cur;
+	unsigned long old, cur, ret;
+	char line[KID_LINE_MAX];
 	struct heap_rec r;
 	struct kid *k;
 
@@ -664,6 +671,13 @@ BRK_TEST(failed_growth_counts_failed_grows)
 	child_ok(_metadata, k, "rlimit_data 0");
 	ASSERT_EQ(ENOMEM, child_sbrk(_metadata, k, page_size, &old, &cur));
 	ASSERT_EQ(k->ready_brk, cur);
+	get_record(_metadata, k->pid, &r);
+	EXPECT_EQ(0UL, r.failed_grows) TH_LOG("counted before the next call");
+
+	kid_send(_metadata, k, "brk 0x0");
+	kid_line(_metadata, k, line, sizeof(line));
+	ASSERT_EQ(2, sscanf(line, "ok %lx %lx", &old, &ret)) TH_LOG("'%s'", line);
+	ASSERT_EQ(cur, ret);
 	get_record(_metadata, k->pid, &r);
 
 	EXPECT_EQ(1UL, r.failed_grows);

@@ -31,6 +31,9 @@ static const char *const stat_names[BRKSCOPE_STATS_A_MAX + 1] = {
 	[BRKSCOPE_STATS_A_EVENTS_SENT]		= "events_sent",
 	[BRKSCOPE_STATS_A_EVENTS_DROPPED]	= "events_dropped",
 	[BRKSCOPE_STATS_A_RECORDS_STALE]	= "records_stale",
+	[BRKSCOPE_STATS_A_RECORD_POOL_BYTES]	= "record_pool_bytes",
+	[BRKSCOPE_STATS_A_RECORD_TABLE_BYTES]	= "record_table_bytes",
+	[BRKSCOPE_STATS_A_EVENT_RING_BYTES]	= "event_ring_bytes",
 };
 
 struct stats_data {

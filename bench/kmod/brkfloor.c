@@ -7,13 +7,12 @@
  * probes can reach: the difference between brkscope and this module is
  * brkscope's own work.
  *
- * Default (entry_only=0), as brkscope:
- *	do_brk_flags			kretprobe, entry and return handler
- *	__x64_sys_brk, __ia32_sys_brk	kretprobes whose entry handler declines
- *					the return probe for brk(0)
- *	exit_mmap			kprobe
- * entry_only=1: plain kprobes (pre_handler only) on all four symbols, the
- * cheapest design that still sees every call, so designs can be compared.
+ * Default (entry_only=0), as brkscope with nobody subscribed to events:
+ *	do_brk_flags, exit_mmap		kprobes
+ *	__x64_sys_brk, __ia32_sys_brk	kprobes, and kretprobes whose entry
+ *					handler declines every call
+ * entry_only=1: the four kprobes alone, the cheapest design that still sees
+ * every call, so designs can be compared.
  *
  * The hit counts are printed when the module is unloaded: the benchmark
  * checks there that the probes really fired.
@@ -29,7 +28,7 @@
 static bool entry_only;
 module_param(entry_only, bool, 0444);
 MODULE_PARM_DESC(entry_only,
-		 "Entry-only kprobes instead of kretprobes (default: kretprobes, as brkscope)");
+		 "Entry-only kprobes alone (default: also brkscope's declining kretprobes on brk(2))");
 
 /* Per-CPU, as brkscope's own hit counters: no shared cache line to bounce. */
 struct floor_hits {
@@ -39,10 +38,16 @@ struct floor_hits {
 
 static DEFINE_PER_CPU(struct floor_hits, hits);
 
-static int count_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+static int count_pre(struct kprobe *p, struct pt_regs *regs)
 {
 	this_cpu_inc(hits.entry);
 	return 0;
+}
+
+/* brkscope's event probes with nobody subscribed: no instance is kept. */
+static int decline(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	return 1;
 }
 
 static int count_return(struct kretprobe_instance *ri, struct pt_regs *regs)
@@ -51,72 +56,33 @@ static int count_return(struct kretprobe_instance *ri, struct pt_regs *regs)
 	return 0;
 }
 
-/*
- * brk(0) changes nothing and brkscope declines its return probe: so do we.
- * The wrappers get the user's registers as their one argument.
- */
-static int syscall_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
-{
-	const struct pt_regs *user =
-		(const struct pt_regs *)regs_get_kernel_argument(regs, 0);
-
-	this_cpu_inc(hits.entry);
-	return user->di ? 0 : 1;
-}
-
-static int __maybe_unused syscall_entry_ia32(struct kretprobe_instance *ri,
-					     struct pt_regs *regs)
-{
-	const struct pt_regs *user =
-		(const struct pt_regs *)regs_get_kernel_argument(regs, 0);
-
-	this_cpu_inc(hits.entry);
-	return (u32)user->bx ? 0 : 1;
-}
-
-static int count_pre(struct kprobe *p, struct pt_regs *regs)
-{
-	this_cpu_inc(hits.entry);
-	return 0;
-}
-
-static struct kretprobe rp_grow = {
-	.kp.symbol_name	= "do_brk_flags",
-	.entry_handler	= count_entry,
-	.handler	= count_return,
-};
-
 static struct kretprobe rp_sys = {
 	.kp.symbol_name	= "__x64_sys_brk",
-	.entry_handler	= syscall_entry,
+	.entry_handler	= decline,
 	.handler	= count_return,
 };
 
 #ifdef CONFIG_IA32_EMULATION
 static struct kretprobe rp_sys_ia32 = {
 	.kp.symbol_name	= "__ia32_sys_brk",
-	.entry_handler	= syscall_entry_ia32,
+	.entry_handler	= decline,
 	.handler	= count_return,
 };
 #endif
 
 static struct kretprobe *kretprobes[] = {
-	&rp_grow,
 	&rp_sys,
 #ifdef CONFIG_IA32_EMULATION
 	&rp_sys_ia32,
 #endif
 };
 
-/* entry_only: the same symbols with plain kprobes. */
+static struct kprobe kp_exit = { .symbol_name = "exit_mmap", .pre_handler = count_pre };
 static struct kprobe kp_grow = { .symbol_name = "do_brk_flags", .pre_handler = count_pre };
 static struct kprobe kp_sys = { .symbol_name = "__x64_sys_brk", .pre_handler = count_pre };
 #ifdef CONFIG_IA32_EMULATION
 static struct kprobe kp_sys_ia32 = { .symbol_name = "__ia32_sys_brk", .pre_handler = count_pre };
 #endif
-
-/* exit_mmap always has a plain kprobe: brkscope's is one too. */
-static struct kprobe kp_exit = { .symbol_name = "exit_mmap", .pre_handler = count_pre };
 
 static struct kprobe *kprobes[] = {
 	&kp_exit,
@@ -131,17 +97,14 @@ static int __init brkfloor_init(void)
 {
 	int i, ret;
 
-	if (entry_only)
-		return register_kprobes(kprobes, ARRAY_SIZE(kprobes));
-
-	ret = register_kprobe(&kp_exit);
-	if (ret)
+	ret = register_kprobes(kprobes, ARRAY_SIZE(kprobes));
+	if (ret || entry_only)
 		return ret;
 	for (i = 0; i < ARRAY_SIZE(kretprobes); i++)
 		kretprobes[i]->maxactive = 256;	/* brkscope's default */
 	ret = register_kretprobes(kretprobes, ARRAY_SIZE(kretprobes));
 	if (ret)
-		unregister_kprobe(&kp_exit);
+		unregister_kprobes(kprobes, ARRAY_SIZE(kprobes));
 	return ret;
 }
 
@@ -150,12 +113,9 @@ static void __exit brkfloor_exit(void)
 	u64 entry = 0, ret = 0;
 	int cpu;
 
-	if (entry_only) {
-		unregister_kprobes(kprobes, ARRAY_SIZE(kprobes));
-	} else {
+	if (!entry_only)
 		unregister_kretprobes(kretprobes, ARRAY_SIZE(kretprobes));
-		unregister_kprobe(&kp_exit);
-	}
+	unregister_kprobes(kprobes, ARRAY_SIZE(kprobes));
 	for_each_possible_cpu(cpu) {
 		entry += per_cpu(hits.entry, cpu);
 		ret += per_cpu(hits.ret, cpu);

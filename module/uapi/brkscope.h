@@ -41,8 +41,9 @@
  *       BRKSCOPE_STATS_A_*      u64 each, as debugfs's stats file
  *
  * BRKSCOPE_CMD_EVENT: multicast on group BRKSCOPE_MCGRP_EVENTS, one per
- *   successful growth, failed growth and shrink.  Subscribing needs
- *   CAP_SYS_ADMIN in the initial user namespace.
+ *   successful growth, failed growth and shrink, many to a datagram (never
+ *   more than NLMSG_GOODSIZE bytes).  Subscribing needs CAP_SYS_ADMIN in
+ *   the initial user namespace.
  *     BRKSCOPE_A_EVENT_SEQ      u64   +1 per event made; a gap = missed events
  *     BRKSCOPE_A_EVENT_TYPE     u8    enum brkscope_event_type
  *     BRKSCOPE_A_EVENT_SOURCE   u8    enum brkscope_event_source
@@ -119,6 +120,9 @@ enum brkscope_stats_attr {
 	BRKSCOPE_STATS_A_EVENTS_SENT,
 	BRKSCOPE_STATS_A_EVENTS_DROPPED,
 	BRKSCOPE_STATS_A_RECORDS_STALE,
+	BRKSCOPE_STATS_A_RECORD_POOL_BYTES,
+	BRKSCOPE_STATS_A_RECORD_TABLE_BYTES,
+	BRKSCOPE_STATS_A_EVENT_RING_BYTES,
 
 	__BRKSCOPE_STATS_A_MAX,
 	BRKSCOPE_STATS_A_MAX = __BRKSCOPE_STATS_A_MAX - 1

@@ -15,6 +15,7 @@ const char *const stats_keys[STATS_KEYS] = {
 	"exit_mmap_hits", "exit_mmap_missed", "loader_maps",
 	"records_in_use", "records_limit", "records_dropped",
 	"events_sent", "events_dropped", "records_stale",
+	"record_pool_bytes", "record_table_bytes", "event_ring_bytes",
 };
 
 int load_module(const char *ko, const char *params)

@@ -17,7 +17,7 @@
 } while (0)
 
 /* The figures the stats file and the client's stats show, as documented. */
-#define STATS_KEYS	15
+#define STATS_KEYS	18
 extern const char *const stats_keys[STATS_KEYS];
 
 /* finit_module(2) of the file ko with params ("" for none): 0 or errno. */
