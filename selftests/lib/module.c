@@ -3,11 +3,14 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include "files.h"
 #include "module.h"
+
+#define STATS_FILE	"/sys/kernel/debug/" MODULE_NAME "/stats"
 
 const char *const stats_keys[STATS_KEYS] = {
 	"probe_hits", "probe_missed", "do_brk_flags_hits",
@@ -17,6 +20,25 @@ const char *const stats_keys[STATS_KEYS] = {
 	"events_sent", "events_dropped", "records_stale",
 	"record_pool_bytes", "record_table_bytes", "event_ring_bytes",
 };
+
+/* Lines "key<blanks>value"; reads into a buffer of its own (about 400 bytes). */
+int read_stat(const char *key, unsigned long *val)
+{
+	size_t klen = strlen(key);
+	char buf[4096], *pos = buf, *line, *v;
+	ssize_t len = read_file(STATS_FILE, buf, sizeof(buf));
+
+	if (len < 0)
+		return len;
+	while ((line = next_line(&pos))) {
+		if (strncmp(line, key, klen) || (line[klen] != ' ' && line[klen] != '\t'))
+			continue;
+		for (v = line + klen; *v == ' ' || *v == '\t'; v++)
+			;
+		return parse_ulong(v, false, val) ? 0 : -EPROTO;
+	}
+	return -ENOENT;
+}
 
 int load_module(const char *ko, const char *params)
 {

@@ -20,6 +20,12 @@
 #define STATS_KEYS	18
 extern const char *const stats_keys[STATS_KEYS];
 
+/*
+ * A counter of debugfs's stats file (one of stats_keys), read now.
+ * Returns 0 or -errno (-ENOENT: no such line, -EPROTO: not a number).
+ */
+int read_stat(const char *key, unsigned long *val);
+
 /* finit_module(2) of the file ko with params ("" for none): 0 or errno. */
 int load_module(const char *ko, const char *params);
 /*
