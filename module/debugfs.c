@@ -11,6 +11,7 @@
 #include <linux/debugfs.h>
 #include <linux/fs.h>
 #include <linux/mm.h>
+#include <linux/module.h>
 #include <linux/pid.h>
 #include <linux/pid_namespace.h>
 #include <linux/sched/mm.h>
@@ -100,7 +101,29 @@ out:
 	kvfree(rows);
 	return ret;
 }
-DEFINE_SHOW_ATTRIBUTE(processes);
+
+/*
+ * A row is at most some 230 bytes (a comm of 16 escaped bytes is 64).  A
+ * buffer sized for every record at once spares seq_file's retries, each of
+ * which would redo the whole walk with twice the buffer (ten of them for
+ * 10,000 processes).  Processes that appear meanwhile may still need one.
+ */
+#define PROCESSES_ROW_BYTES 256
+
+static int processes_open(struct inode *inode, struct file *file)
+{
+	size_t size = (brkscope_records_in_use() + 64) * PROCESSES_ROW_BYTES;
+
+	return single_open_size(file, processes_show, inode->i_private, size);
+}
+
+static const struct file_operations processes_fops = {
+	.owner		= THIS_MODULE,
+	.open		= processes_open,
+	.read		= seq_read,
+	.llseek		= seq_lseek,
+	.release	= single_release,
+};
 
 static int stats_show(struct seq_file *m, void *unused)
 {
