@@ -32,7 +32,8 @@
 #include "compat.h"
 
 /*
- * 120 bytes on x86-64, and a bucket (16) per two records: 128 per mm.
+ * 120 bytes on x86-64, and a bucket (16) per two to four records: at most
+ * 128 per mm.
  * @call_tid, @call_old, @call_req, @call_ns: the open call: the thread that
  * made it (0: none open), the break it started from, the one it asked for,
  * and when.
@@ -54,7 +55,7 @@ struct brkscope_bucket {
 	struct hlist_head head;
 };
 
-/* One bucket per two records, so a chain stays a few records long. */
+/* One bucket per two to four records: a chain stays a few records long. */
 static struct brkscope_bucket *buckets;
 static unsigned int hash_bits;
 
@@ -129,8 +130,12 @@ int brkscope_records_init(unsigned int limit)
 {
 	unsigned int i;
 
-	/* At least 16 buckets: hash_ptr() needs a nonzero number of bits. */
-	hash_bits = max(ilog2(roundup_pow_of_two(limit)) - 1, 4);
+	/*
+	 * One bucket per two to four records, so that the table adds at most
+	 * 8 bytes per record; at least 16 buckets: hash_ptr() needs a nonzero
+	 * number of bits.
+	 */
+	hash_bits = max(ilog2(limit) - 1, 4);
 
 	/*
 	 * vzalloc(), not kvcalloc(): whether kvcalloc() falls back to vmalloc

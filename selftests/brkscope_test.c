@@ -1901,6 +1901,57 @@ static void stop_brk_storm(FIXTURE_DATA(brkscope) *self)
 	}
 }
 
+/*
+ * Each parameter out of its documented range refuses the load with EINVAL
+ * and leaves no module behind; the sizes a good load chose are what stats
+ * reports: event_ring events of 64 bytes, max_records records of 120 bytes
+ * and a 16-byte bucket per two to four of them (at least 16 buckets): 128
+ * bytes per record at most.  Lockdep (make check-debug) makes a bucket's
+ * raw spinlock larger, so there only the count of buckets is checked.
+ */
+BRK_TEST(module_parameters_out_of_range_refuse_the_load)
+{
+	static const char *const bad[] = {
+		"max_records=0", "max_records=4194305", "maxactive=0",
+		"maxactive=4097", "event_ring=0", "event_ring=32",
+		"event_ring=100", "event_ring=2097152",
+	};
+	const char *ko = getenv("BRKSCOPE_KO");
+	unsigned long ring, pool, table;
+	size_t i;
+	int err;
+
+	REQUIRE_BRKSCOPE();
+	if (!ko)
+		SKIP(return, "BRKSCOPE_KO (path of brkscope.ko) not set: it reloads the module");
+	ASSERT_EQ(0, unload_module(10000, NULL));
+	self->module_out = true;
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		err = load_module(ko, bad[i]);
+		EXPECT_EQ(EINVAL, err) TH_LOG("insmod %s: %s", bad[i], strerror(err));
+		if (!err)
+			ASSERT_EQ(0, unload_module(10000, NULL));
+		EXPECT_NE(0, access(BRKSCOPE_DIR, F_OK)) TH_LOG("%s", bad[i]);
+	}
+
+	ASSERT_EQ(0, load_module(ko, "event_ring=64 max_records=100"));
+	self->module_out = false;
+	ring = stat_counter("event_ring_bytes");
+	pool = stat_counter("record_pool_bytes");
+	table = stat_counter("record_table_bytes");
+	EXPECT_EQ(64UL * 64, ring);
+	EXPECT_EQ(100UL * 120, pool);
+	EXPECT_EQ(0UL, table % 32) TH_LOG("100 records: 32 buckets");
+	if (access("/proc/lockdep", F_OK)) {
+		EXPECT_EQ(32UL * 16, table);
+		EXPECT_GE(128UL * 100, pool + table);
+	}
+	ASSERT_EQ(0, unload_module(10000, NULL));
+	self->module_out = true;
+	ASSERT_EQ(0, load_module(ko, ""));
+	self->module_out = false;
+}
+
 /* Keep this test last: it unloads the module the others need. */
 BRK_SLOW_TEST(module_reloads_during_brk_storm)
 {
