@@ -2,21 +2,24 @@
 /*
  * The probes, and what each one can see.
  *
+ * __x64_sys_brk, __ia32_sys_brk (kretprobes): every brk(2) call on its way
+ *	in, with the break it asks for.  The entry handler does all the
+ *	counting: the record settles the process's previous call from the
+ *	break that call left, and opens this one (records.c).  Then it
+ *	declines the return probe, the expensive half, unless somebody
+ *	subscribes to events: so with nobody subscribed, nothing is held
+ *	across the call, which may sleep for as long as its caller likes
+ *	(mmap_lock, userfaultfd), and nothing runs on its way out.  While
+ *	somebody subscribes, the return handler sends the call's event at
+ *	once, with exact breaks.
  * do_brk_flags (kprobe): the page-aligned growth (addr, len) of a brk(2)
  *	call or of the ELF loader mapping a bss during exec.  Only the
  *	loader's matter here: they are counted, and sent to subscribers as
  *	they start (an exec whose bss cannot be mapped dies).
- * __x64_sys_brk, __ia32_sys_brk (kprobes): every brk(2) call on its way
- *	in, with the break it asks for.  The record settles the process's
- *	previous call from the break that call left, and opens this one
- *	(records.c).  Nothing is held across the call, which may sleep for
- *	as long as its caller likes (mmap_lock, userfaultfd), and nothing runs
- *	on its way out: that is the expensive half of a probe.
- * __x64_sys_brk, __ia32_sys_brk (kretprobes): while somebody subscribes to
- *	events, brk(2)'s outcome as it returns, so each event is sent at once
- *	and with exact breaks.  With nobody subscribed, their entry handlers
- *	decline every call and no return instance is taken.
  * exit_mmap (kprobe): the mm is being torn down; its record goes.
+ *
+ * One probe per function: a kprobe and a kretprobe on the same function
+ * cost a third more than either alone (Documentation/benchmarks.md).
  */
 
 #include <linux/kprobes.h>
@@ -54,29 +57,17 @@ static int grow_pre(struct kprobe *p, struct pt_regs *regs)
 	return 0;
 }
 
-static int call_pre(struct kprobe *p, struct pt_regs *regs)
-{
-	this_cpu_inc(hits.syscall);
-	brkscope_record_call(current->mm, brkscope_syscall_arg(regs, false));
-	return 0;
-}
-
-static int __maybe_unused call_pre_ia32(struct kprobe *p, struct pt_regs *regs)
-{
-	this_cpu_inc(hits.syscall);
-	brkscope_record_call(current->mm, brkscope_syscall_arg(regs, true));
-	return 0;
-}
-
 struct event_data {
 	unsigned long req;
 	unsigned long old;
 };
 
-static int event_enter(struct kretprobe_instance *ri, unsigned long req)
+static int call_enter(struct kretprobe_instance *ri, unsigned long req)
 {
 	struct event_data *d = (struct event_data *)ri->data;
 
+	this_cpu_inc(hits.syscall);
+	brkscope_record_call(current->mm, req);
 	/* brk(0), the "where is my heap?" query, changes nothing. */
 	if (!req || !brkscope_events_wanted())
 		return 1;
@@ -89,15 +80,15 @@ static int event_enter(struct kretprobe_instance *ri, unsigned long req)
 	return 0;
 }
 
-static int event_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+static int call_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
-	return event_enter(ri, brkscope_syscall_arg(regs, false));
+	return call_enter(ri, brkscope_syscall_arg(regs, false));
 }
 
-static int __maybe_unused event_entry_ia32(struct kretprobe_instance *ri,
-					   struct pt_regs *regs)
+static int __maybe_unused call_entry_ia32(struct kretprobe_instance *ri,
+					  struct pt_regs *regs)
 {
-	return event_enter(ri, brkscope_syscall_arg(regs, true));
+	return call_enter(ri, brkscope_syscall_arg(regs, true));
 }
 
 /*
@@ -150,27 +141,17 @@ static struct kprobe grow_probe = {
 	.pre_handler	= grow_pre,
 };
 
-static struct kprobe call_probe = {
-	.symbol_name	= BRKSCOPE_SYSCALL_SYMBOL,
-	.pre_handler	= call_pre,
-};
-
-static struct kretprobe event_probe = {
+static struct kretprobe call_probe = {
 	.kp.symbol_name	= BRKSCOPE_SYSCALL_SYMBOL,
-	.entry_handler	= event_entry,
+	.entry_handler	= call_entry,
 	.handler	= event_return,
 	.data_size	= sizeof(struct event_data),
 };
 
 #ifdef CONFIG_IA32_EMULATION
-static struct kprobe call_probe_ia32 = {
-	.symbol_name	= BRKSCOPE_SYSCALL_IA32_SYMBOL,
-	.pre_handler	= call_pre_ia32,
-};
-
-static struct kretprobe event_probe_ia32 = {
+static struct kretprobe call_probe_ia32 = {
 	.kp.symbol_name	= BRKSCOPE_SYSCALL_IA32_SYMBOL,
-	.entry_handler	= event_entry_ia32,
+	.entry_handler	= call_entry_ia32,
 	.handler	= event_return,
 	.data_size	= sizeof(struct event_data),
 };
@@ -185,16 +166,12 @@ static struct kprobe mm_exit_probe = {
 static struct kprobe *kprobes[] = {
 	&mm_exit_probe,
 	&grow_probe,
-	&call_probe,
-#ifdef CONFIG_IA32_EMULATION
-	&call_probe_ia32,
-#endif
 };
 
 static struct kretprobe *kretprobes[] = {
-	&event_probe,
+	&call_probe,
 #ifdef CONFIG_IA32_EMULATION
-	&event_probe_ia32,
+	&call_probe_ia32,
 #endif
 };
 
@@ -294,9 +271,10 @@ u64 brkscope_probe_hits(enum brkscope_probe p)
  * brkscope_probe_missed() - hits the kprobe layer could not deliver
  * @p: which probe; both brk(2) entry points count as one
  *
- * Return: nmissed of the probe's kprobes and, for brk(2), of the event
- * return probes' instances (all in use: calls that sleep in brk(2) while
- * somebody subscribes hold one each).
+ * Return: nmissed of the probe's kprobe and, for brk(2), of its return
+ * instances: all in use, which only calls that sleep in brk(2) while somebody
+ * subscribes can make happen (they hold one each).  A call missed so is
+ * neither counted nor sent.
  */
 u64 brkscope_probe_missed(enum brkscope_probe p)
 {
@@ -305,10 +283,10 @@ u64 brkscope_probe_missed(enum brkscope_probe p)
 		return grow_probe.nmissed;
 	case BRKSCOPE_PROBE_SYSCALL:
 #ifdef CONFIG_IA32_EMULATION
-		return call_probe.nmissed + kretprobe_missed(&event_probe) +
-		       call_probe_ia32.nmissed + kretprobe_missed(&event_probe_ia32);
+		return kretprobe_missed(&call_probe) +
+		       kretprobe_missed(&call_probe_ia32);
 #else
-		return call_probe.nmissed + kretprobe_missed(&event_probe);
+		return kretprobe_missed(&call_probe);
 #endif
 	case BRKSCOPE_PROBE_MM_EXIT:
 		return mm_exit_probe.nmissed;

@@ -26,8 +26,8 @@
  *     BRKSCOPE_A_SHRINKS        u64
  *     BRKSCOPE_A_SHRUNK_BYTES   u64
  *     BRKSCOPE_A_PEAK_BRK       u64
- *     BRKSCOPE_A_LAST_CHANGE_NS u64   boot-time ns of the last counted event,
- *                                     absent if none
+ *     BRKSCOPE_A_LAST_CHANGE_NS u64   boot-time ns (to the tick) when the last
+ *                                     counted call started, absent if none
  *     BRKSCOPE_A_TRACKED        flag  present if brkscope has a record
  *
  * BRKSCOPE_CMD_GET (dump, NLM_F_DUMP): every live process that both the
