@@ -88,7 +88,8 @@ compare)
 	cp "$spec" "$tree/Documentation/netlink/specs/brkscope.yaml"
 	timeout 120 "$py" "$tree/tools/net/ynl/ynl-gen-c.py" --mode uapi --header \
 		--spec "$tree/Documentation/netlink/specs/brkscope.yaml" -o "$gen"
-	"$py" "$top/scripts/uapi-compare.py" "$gen" "$hand" "$spec"
+	cd "$top"
+	"$py" scripts/uapi-compare.py "${gen#"$top"/}" "${hand#"$top"/}" "${spec#"$top"/}"
 	;;
 cli)
 	shift
