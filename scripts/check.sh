@@ -185,10 +185,12 @@ else
 			"BRKSCOPE_STORM_PROCS=100000 BRKSCOPE_RELOAD_CYCLES=100"
 	done
 	# The suites guests also run every bench program once, tiny
-	# (bench/smoke.sh), so make bench cannot rot between its runs.
+	# (bench/smoke.sh), so make bench cannot rot between its runs, and
+	# the kernel's ynl CLI against the client (scripts/guest-ynl.py, with
+	# the tools lint() extracted).
 	for k in "${kernels[@]}"; do
 		job "$k" "$k" "" 2048 900 "" \
-			"BRKSCOPE_SKIP_SUITES=stress_test BRKSCOPE_BENCH=$build/bench"
+			"BRKSCOPE_SKIP_SUITES=stress_test BRKSCOPE_BENCH=$build/bench BRKSCOPE_YNL=$build/ynl/kernel"
 	done
 fi
 for ((i = 0; i < ${#jobs[@]}; i++)); do

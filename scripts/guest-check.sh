@@ -151,6 +151,16 @@ for t in "$@"; do
 	suite "$t"
 	[ "$t" != stress_test ] || [ -z "$pid_max" ] || wraps_check
 done
+# BRKSCOPE_YNL=DIR (build/ynl/kernel, scripts/ynl.sh): the kernel's ynl
+# CLI, with the module still loaded, reads what the client reads
+# (scripts/guest-ynl.py); its TAP lines pass through.
+if [ -n "${BRKSCOPE_YNL:-}" ]; then
+	if /usr/bin/python3 scripts/guest-ynl.py "$BRKSCOPE_YNL" "$tests"; then
+		echo "ok - ynl test exits 0"
+	else
+		echo "not ok - ynl test exits 0"
+	fi
+fi
 # BRKSCOPE_BENCH=DIR (build/bench): every bench program once, tiny, with
 # the module still loaded; its TAP lines pass through.
 if [ -n "${BRKSCOPE_BENCH:-}" ]; then
