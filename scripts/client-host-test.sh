@@ -33,6 +33,9 @@ expect 2 "" get
 expect 2 "" list --sort size
 expect 2 "" monitor -c 0
 expect 2 "" monitor -c x
+for bytes in 0 -1 x 1X 2G 99999999999 ""; do
+	expect 2 "" monitor --rcvbuf "$bytes"
+done
 expect 2 "" frobnicate
 expect 2 "" --no-such-option stats
 expect 2 "" ""
