@@ -4,7 +4,9 @@
 # module builds with W=1 and sparse (C=2) without a diagnostic, and dkms
 # builds it from dkms.conf, and bench's brkfloor.ko builds; checkpatch
 # finds no error in module/; the client, the selftests and the bench
-# programs build with -Werror.  Prints TAP and "N passed,
+# programs build with -Werror; the one version agrees everywhere; the bash
+# completion completes; the Debian packages build (make deb: build/deb)
+# and lintian finds no error in them.  Prints TAP and "N passed,
 # N failed, N skipped"; exits non-zero on any failure.
 #
 #   scripts/lint.sh
@@ -28,6 +30,12 @@ lint() {
 	run -q "selftests build with -Werror" make -s -C "$top/selftests"
 	run -q "brkscope client builds with -Wall -Wextra -Werror" make -s -C "$top/userspace"
 	run -q "bench programs build with -Werror" make -s -C "$top/bench"
+	run "one version: debian/changelog and brkscope(8) say VERSION's, dkms.conf takes it" \
+		bash "$top/scripts/version-check.sh"
+	run "bash completion offers commands, options, --sort keys and live pids" \
+		bash "$top/scripts/completion-test.sh" "$top/userspace/brkscope.bash"
+	run "make deb: brkscope-dkms and brkscope build (dpkg-buildpackage), lintian finds no error" \
+		bash "$top/scripts/deb.sh"
 }
 
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then
