@@ -165,6 +165,11 @@ if rmmod brkscope; then
 else
 	echo "not ok - rmmod brkscope"
 fi
+# BRKSCOPE_DKMS=VERSION: the host has brkscope's .debs installed
+# (scripts/deb-test.sh): modprobe loads the module dkms built.
+if [ -n "${BRKSCOPE_DKMS:-}" ]; then
+	sh scripts/guest-deb.sh "$BRKSCOPE_DKMS"
+fi
 
 if [ -e "$kml" ]; then
 	now; t0=$now
