@@ -9,7 +9,7 @@ want=(gcc make libc6-dev bc flex bison kmod cpio xz-utils gzip
       busybox-static qemu-system-x86 util-linux strace sparse dkms
       libmnl-dev pkg-config linux-image-amd64 linux-headers-amd64
       linux-source-6.1 python3 libelf-dev
-      debhelper dh-dkms dpkg-dev fakeroot lintian bash-completion)
+      debhelper dh-dkms dpkg-dev lintian bash-completion)
 
 missing() {
 	local p
