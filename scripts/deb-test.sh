@@ -264,8 +264,7 @@ _all)
 	OWNER=$$
 	[ $# -gt 0 ] || set -- "$(newest_kernel '6.1.*-amd64')"
 	trap 'bash "$top/scripts/deb-test.sh" purge $$ >/dev/null 2>&1' EXIT
-	install_now
-	if [ $? = 0 ]; then
+	if install_now; then
 		for k in "$@"; do
 			out=$build/vm/deb-$k
 			start=$SECONDS

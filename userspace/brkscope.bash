@@ -13,6 +13,12 @@ _brkscope_pids()
 	done
 }
 
+# _brkscope_offer WORDS: those of WORDS that complete $cur.
+_brkscope_offer()
+{
+	mapfile -t COMPREPLY < <(compgen -W "$1" -- "$cur")
+}
+
 _brkscope()
 {
 	local cur prev words cword split
@@ -33,28 +39,28 @@ _brkscope()
 		-h | --help | -V | --version) return ;;
 		esac
 		if [[ $cur == -* ]]; then
-			COMPREPLY=($(compgen -W '-j --json -h --help -V --version' -- "$cur"))
+			_brkscope_offer '-j --json -h --help -V --version'
 		else
-			COMPREPLY=($(compgen -W 'get list monitor stats' -- "$cur"))
+			_brkscope_offer 'get list monitor stats'
 		fi
 		;;
 	get)
-		COMPREPLY=($(compgen -W '$(_brkscope_pids)' -- "$cur"))
+		_brkscope_offer "$(_brkscope_pids)"
 		;;
 	list)
 		if [[ $prev == --sort ]]; then
-			COMPREPLY=($(compgen -W 'heap grows pid' -- "$cur"))
+			_brkscope_offer 'heap grows pid'
 			return
 		fi
 		$split && return
-		COMPREPLY=($(compgen -W '--sort' -- "$cur"))
+		_brkscope_offer '--sort'
 		;;
 	monitor)
 		case $prev in
 		-c | --count) return ;; # a number
 		esac
 		$split && return
-		COMPREPLY=($(compgen -W '-c --count' -- "$cur"))
+		_brkscope_offer '-c --count'
 		;;
 	esac
 } &&
