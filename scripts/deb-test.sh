@@ -41,6 +41,9 @@ state=$build/deb-test
 # before-dkms), outside the clone, as the packages are.
 mark=/var/tmp/brkscope-deb-test
 export DEBIAN_FRONTEND=noninteractive
+# apt-get waits up to 15 minutes for someone else's apt-get or dpkg (a
+# kernel being installed: a busy shared host) rather than failing at once.
+apt=(apt-get -o DPkg::Lock::Timeout=900)
 
 ok() { echo "ok - $*"; }
 nok() { echo "not ok - $*"; }
@@ -102,7 +105,7 @@ purge_now() {
 	local p k left f was
 	local start=$SECONDS
 	check "apt-get purge brkscope brkscope-dkms" \
-		apt-get purge -y -q "${pkgs[@]}"
+		"${apt[@]}" purge -y -q "${pkgs[@]}"
 	echo "deb-test: purge took $((SECONDS - start)) s"
 	left=$(for p in "${pkgs[@]}"; do
 		dpkg-query -W -f='${Package} ${db:Status-Status}\n' "$p" 2>/dev/null
@@ -119,22 +122,27 @@ purge_now() {
 		/lib/modules/*/updates/dkms/brkscope.ko* 2>/dev/null) || true)
 	check "dkms's tree and every module it installed are gone" test -z "$left"
 	[ -z "$left" ] || echo "$left" | sed 's/^/  left: /'
-	left=$(for k in "${kernels[@]}"; do
-		grep -l 'brkscope\.ko' "/lib/modules/$k/modules.dep" 2>/dev/null
-	done)
+	left=$( (grep -l 'brkscope\.ko' /lib/modules/*/modules.dep 2>/dev/null) || true)
 	check "no modules.dep names brkscope any more" test -z "$left"
-	# dkms leaves the directories it made under /lib/modules: if they were
-	# not there before, they go too, so the host is left as it was.
-	while IFS=' ' read -r was f; do
-		if [ "$was" = 0 ] && [ -d "$f" ]; then
+	# If dkms leaves a directory it made under /lib/modules, empty, it goes
+	# too, so the host is left as it was: one that was not there at
+	# install time (a kernel installed meanwhile had dkms build brkscope).
+	for f in /lib/modules/*/updates/dkms /lib/modules/*/updates; do
+		if [ -d "$f" ] && ! grep -qx "1 $f" "$mark/before-dkms"; then
 			rmdir "$f" 2>/dev/null && echo "deb-test: removed $f, which dkms made and left empty"
 		fi
-	done <"$mark/before-dkms"
+	done
 	left=$(while IFS=' ' read -r was f; do
 		[ "$was" = 1 ] || [ ! -e "$f" ] || echo "$f"
 	done <"$mark/before-dkms")
 	check "the host is left as it was: no directory dkms made is left" test -z "$left"
-	rm -rf "$mark"
+	# Forget the owner only once the packages are gone: else the next
+	# install purges them.
+	if installed_anything; then
+		echo "deb-test: brkscope is still installed: $mark stays, so the next run purges it"
+	else
+		rm -rf "$mark"
+	fi
 }
 
 # ---- install ----
@@ -168,15 +176,15 @@ install_now() {
 	paths_of_debs | while IFS= read -r f; do
 		echo "$([ -e "$f" ] && echo 1 || echo 0) $f"
 	done >"$mark/before"
-	for k in "${kernels[@]}"; do
-		for d in "/lib/modules/$k/updates" "/lib/modules/$k/updates/dkms"; do
+	for k in /lib/modules/*; do
+		for d in "$k/updates" "$k/updates/dkms"; do
 			echo "$([ -e "$d" ] && echo 1 || echo 0) $d"
 		done
 	done >"$mark/before-dkms"
 
 	# setup.sh installs what the packages depend on: apt-get must add
 	# nothing else, or purging them would leave it behind.
-	out=$(apt-get install -s --no-install-recommends "${debs[@]}" 2>&1 | sed -n 's/^Inst \([^ ]*\) .*/\1/p' | sort | tr '\n' ' ')
+	out=$("${apt[@]}" install -s --no-install-recommends "${debs[@]}" 2>&1 | sed -n 's/^Inst \([^ ]*\) .*/\1/p' | sort | tr '\n' ' ')
 	if [ "$out" != "brkscope brkscope-dkms " ]; then
 		nok "apt-get would install brkscope and brkscope-dkms and nothing else (it would install: $out)"
 		rm -rf "$mark"
@@ -185,7 +193,7 @@ install_now() {
 	ok "apt-get would install brkscope and brkscope-dkms and nothing else"
 
 	start=$SECONDS
-	if ! apt-get install -y -q --no-install-recommends "${debs[@]}" >"$state/install.log" 2>&1; then
+	if ! "${apt[@]}" install -y -q --no-install-recommends "${debs[@]}" >"$state/install.log" 2>&1; then
 		nok "apt-get install ./brkscope-dkms_${version}_all.deb ./brkscope_${version}_$arch.deb"
 		tail -n 30 "$state/install.log" | sed 's/^/  /'
 		return 1	# perhaps half-installed: purge OWNER still purges
