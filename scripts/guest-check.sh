@@ -175,6 +175,13 @@ if rmmod brkscope; then
 else
 	echo "not ok - rmmod brkscope"
 fi
+# BRKSCOPE_DKMS=VERSION: the host has brkscope's .debs installed
+# (scripts/deb-test.sh): modprobe loads the module dkms built.
+if [ -n "${BRKSCOPE_DKMS:-}" ]; then
+	now; t0=$now
+	sh scripts/guest-deb.sh "$BRKSCOPE_DKMS"
+	now; echo "# guest-deb.sh took $(secs $((now - t0))) s"
+fi
 
 if [ -e "$kml" ]; then
 	now; t0=$now

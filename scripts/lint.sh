@@ -7,7 +7,9 @@
 # programs build with -Werror; the netlink spec
 # (Documentation/netlink/specs/brkscope.yaml) validates against the
 # kernel's schema and generates module/uapi/brkscope.h's enums and defines
-# (scripts/ynl.sh).  Prints TAP and "N passed, N failed, N skipped";
+# (scripts/ynl.sh); the one version agrees everywhere; the bash completion
+# completes; the Debian packages build (make deb: build/deb) and lintian
+# finds no error in them.  Prints TAP and "N passed, N failed, N skipped";
 # exits non-zero on any failure.
 #
 #   scripts/lint.sh
@@ -37,6 +39,12 @@ lint() {
 		bash "$top/scripts/ynl.sh" validate
 	run "ynl-gen-c.py makes module/uapi/brkscope.h's enums and defines from the spec" \
 		bash "$top/scripts/ynl.sh" compare
+	run "one version: debian/changelog and brkscope(8) say VERSION's, dkms.conf takes it" \
+		bash "$top/scripts/version-check.sh"
+	run "bash completion offers commands, options, --sort keys and live pids" \
+		bash "$top/scripts/completion-test.sh" "$top/userspace/brkscope.bash"
+	run "make deb: brkscope-dkms and brkscope build (dpkg-buildpackage), lintian finds no error" \
+		bash "$top/scripts/deb.sh"
 }
 
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then
