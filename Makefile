@@ -11,7 +11,7 @@
 # The running kernel's headers if there are any, else the newest Debian
 # headers installed (a build host often runs another kernel than it targets).
 KVER ?= $(shell v=$$(uname -r); [ -d /lib/modules/$$v/build ] && echo $$v || \
-	ls -d /lib/modules/*/build 2>/dev/null | grep -v -- -rt- | \
+	ls -d /lib/modules/*/build 2>/dev/null | grep -v -e -rt- -e -cloud- | \
 	sed 's|/lib/modules/||; s|/build||' | sort -V | tail -n 1)
 KDIR ?= /lib/modules/$(KVER)/build
 

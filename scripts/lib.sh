@@ -6,10 +6,17 @@ top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build=$top/build
 
 # newest_kernel GLOB: the newest installed kernel matching GLOB, or nothing.
+# A flavour GLOB does not name is never taken for the one it does:
+# '6.1.*-amd64' also matches 6.1.0-57-cloud-amd64, which sorts after
+# 6.1.0-57-amd64.
 newest_kernel() {
-	local k
+	local k v
 	for k in /boot/vmlinuz-$1; do
-		[ -e "$k" ] && echo "${k#/boot/vmlinuz-}"
+		[ -e "$k" ] || continue
+		v=${k#/boot/vmlinuz-}
+		case $v in *-cloud-*) [[ $1 == *-cloud-* ]] || continue ;; esac
+		case $v in *-rt-*) [[ $1 == *-rt-* ]] || continue ;; esac
+		echo "$v"
 	done | sort -V | tail -n 1
 }
 

@@ -78,7 +78,7 @@ if [ -n "$image" ]; then
 	ver=$(bzimage_release "$kernel")
 	[ -n "$ver" ] || die "$image is not a bzImage"
 elif [ -z "$ver" ]; then
-	ver=$(printf '%s\n' /boot/vmlinuz-6.1.*-amd64 | sort -V | tail -n 1)
+	ver=$(printf '%s\n' /boot/vmlinuz-6.1.*-amd64 | grep -v -e -cloud- -e -rt- | sort -V | tail -n 1)
 	ver=${ver#/boot/vmlinuz-}
 	[ -r "/boot/vmlinuz-$ver" ] || die "no /boot/vmlinuz-6.1.*-amd64 (run scripts/setup.sh)"
 fi
