@@ -6,7 +6,9 @@
 # installs what is missing) and run it in test VMs; `make check-debug` runs
 # the guest tests on a KASAN/lockdep/kmemleak kernel; `make lint` runs the
 # build checks that need no VM (W=1, sparse, checkpatch, dkms, -Werror);
-# `make bench` measures what brkscope costs (Documentation/benchmarks.md).
+# `make bench` measures what brkscope costs (Documentation/benchmarks.md);
+# `make deb` builds the Debian packages into build/deb
+# (Documentation/packaging.rst).
 
 # The running kernel's headers if there are any, else the newest Debian
 # headers installed (a build host often runs another kernel than it targets).
@@ -16,7 +18,7 @@ KVER ?= $(shell v=$$(uname -r); [ -d /lib/modules/$$v/build ] && echo $$v || \
 KDIR ?= /lib/modules/$(KVER)/build
 
 .PHONY: all module userspace selftests clean install dkms-install check \
-	check-debug demo setup style sparse lint bench
+	check-debug demo setup style sparse lint bench deb
 
 all: module userspace
 
@@ -60,6 +62,11 @@ check-debug: setup
 
 demo: setup
 	bash scripts/demo.sh
+
+# brkscope-dkms and brkscope .debs, built from a copy of this tree, and
+# lintian; everything under build/deb.
+deb: setup
+	bash scripts/deb.sh
 
 # ROUNDS=N: rounds per figure (default 5, the median is taken).
 bench:

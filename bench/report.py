@@ -302,10 +302,10 @@ def markdown(kernels, args):
           "Configurations: " + "; ".join("**%s**: %s" % (c, d) for c, d in CONFIGS) + ".",
           "",
           "* empty probes: bench/kmod/brkfloor.ko, which only counts hits: "
-          "brkscope's kinds with nobody subscribed are kprobes on `do_brk_flags`, "
-          "`exit_mmap`, `__x64_sys_brk` and `__ia32_sys_brk`, and on the last two "
-          "also kretprobes whose entry handlers decline every call; `entry_only=1` "
-          "leaves the four kprobes alone.",
+          "brkscope's kinds with nobody subscribed are kprobes on `do_brk_flags` "
+          "and `exit_mmap`, and kretprobes on `__x64_sys_brk` and `__ia32_sys_brk` "
+          "whose entry handlers decline every call; `entry_only=1` makes all four "
+          "kprobes.",
           "* `monitor`: `brkscope -j monitor` to a file on the guest's tmpfs; "
           "events lost are the sequence gaps it reported or the module's "
           "`events_dropped` (from `brkscope stats`), whichever is larger, per run.",

@@ -57,9 +57,17 @@ check "churn" "$bin/churn" 5
 check "topchunk" "$bin/topchunk" 1000
 check "forkexec" "$bin/forkexec" 2 "$tmp/nop"
 check "timeit procscan PID" "$bin/timeit" 1 "$bin/procscan" $$
+# The client's event path, fed without a module: its fast path must give
+# the bytes the output helpers give, odd events and padding included.
+check "monitor_replay: text, the helpers' bytes" "$bin/monitor_replay" -c -w 3000
+check "monitor_replay: JSON, padded, the helpers' bytes" "$bin/monitor_replay" -c -w -p -j 3000
 plain "procscan -a lists this shell" sh -c "'$bin/procscan' -a | grep -q '^$$ '"
 plain "holders starts 3 processes" sh -c "'$bin/holders' 3 </dev/null | grep -qx 'ready 3'"
 plain "guest-bench.sh and guest-dump.sh parse" sh -c "bash -n '$(dirname "$0")/guest-bench.sh' && bash -n '$(dirname "$0")/guest-dump.sh'"
+# The client over a simulated kernel: a row per process, odd input too.
+plain "list_replay: brkscope list, 300 processes" sh -c "LIST_REPLAY=n=300 '$bin/list_replay' list | wc -l | grep -qx 301"
+plain "list_replay: brkscope -j list and get, odd input" sh -c "LIST_REPLAY=n=300,odd,pad '$bin/list_replay' -j list >/dev/null && LIST_REPLAY=n=300,odd '$bin/list_replay' get 1 2 3 >/dev/null"
+check "timeit list_replay list (1000)" "$bin/timeit" 1 env LIST_REPLAY=n=1000 "$bin/list_replay" list
 
 # The empty probes, both kinds: they load, fire, and unload.
 for mode in 0 1; do

@@ -125,6 +125,31 @@ run_jobs() {
 	figures+=("guests with a splat in their log: $splats of $njobs")
 }
 
+# ---- The Debian packages (scripts/deb-test.sh) ----
+#
+# make deb's .debs (built by lint) are installed on this host before the
+# guests boot and purged after them, or when check.sh dies (EXIT trap);
+# meanwhile the suites guest of each Debian kernel loads the module dkms
+# built from /lib/modules (guest-check.sh runs scripts/guest-deb.sh when
+# BRKSCOPE_DKMS is set).  deb_env is what those guests get.
+deb_env=
+deb_install() {
+	local start=$SECONDS rc=0
+	trap deb_purge EXIT
+	trap 'exit 130' INT TERM HUP
+	bash scripts/deb-test.sh install $$ >"$log/deb-install.out" 2>&1 || rc=$?
+	relay_tap "deb" "$log/deb-install.out"
+	[ $rc != 0 ] || deb_env=" BRKSCOPE_DKMS=$(cat VERSION)"
+	echo "# deb: install on the host and its checks took $((SECONDS - start)) s"
+}
+deb_purge() {
+	local start=$SECONDS
+	trap - EXIT
+	bash scripts/deb-test.sh purge $$ >"$log/deb-purge.out" 2>&1
+	relay_tap "deb" "$log/deb-purge.out"
+	echo "# deb: purge and its checks took $((SECONDS - start)) s"
+}
+
 echo "TAP version 13"
 
 # ---- On the host ----
@@ -153,6 +178,7 @@ if [ "$mode" = debug ]; then
 else
 	lint
 	run "brkscope client: usage errors exit 2, no module exits 5" bash scripts/client-host-test.sh
+	deb_install
 fi
 
 # ---- The guest jobs, longest first ----
@@ -185,10 +211,13 @@ else
 			"BRKSCOPE_STORM_PROCS=100000 BRKSCOPE_RELOAD_CYCLES=100"
 	done
 	# The suites guests also run every bench program once, tiny
-	# (bench/smoke.sh), so make bench cannot rot between its runs.
+	# (bench/smoke.sh), so make bench cannot rot between its runs, and
+	# the kernel's ynl CLI against the client (scripts/guest-ynl.py, with
+	# the tools lint() extracted), and load the module the Debian packages
+	# had dkms build ($deb_env).
 	for k in "${kernels[@]}"; do
 		job "$k" "$k" "" 2048 900 "" \
-			"BRKSCOPE_SKIP_SUITES=stress_test BRKSCOPE_BENCH=$build/bench"
+			"BRKSCOPE_SKIP_SUITES=stress_test BRKSCOPE_BENCH=$build/bench BRKSCOPE_YNL=$build/ynl/kernel$deb_env"
 	done
 	# Debian's cloud kernels have no 9p: vm-run.sh boots them with a
 	# self-contained initramfs (testing.rst).  A suites guest each, with
@@ -208,6 +237,7 @@ for ((i = 0; i < ${#jobs[@]}; i++)); do
 done
 jobs=("${jobs[@]}")
 run_jobs
+[ "$mode" = debug ] || deb_purge
 
 # The figures the tests report (TH_LOG "figure: ..."), per guest, so the
 # closing lines say how much was tried, not only that it passed.

@@ -33,9 +33,20 @@ expect 2 "" get
 expect 2 "" list --sort size
 expect 2 "" monitor -c 0
 expect 2 "" monitor -c x
+for bytes in 0 -1 x 1X 2G 99999999999 ""; do
+	expect 2 "" monitor --rcvbuf "$bytes"
+done
 expect 2 "" frobnicate
 expect 2 "" --no-such-option stats
 expect 2 "" ""
 "$bin" --help | grep -q "Exit status" || { echo "--help lists no exit codes"; fails=$((fails + 1)); }
-"$bin" --version | grep -q "$(cat "$top/VERSION")" || { echo "--version does not say $(cat "$top/VERSION")"; fails=$((fails + 1)); }
+# --version: the client's version, and that the module is not loaded, exit 0.
+out=$("$bin" --version 2>&1)
+rc=$?
+want="brkscope $(cat "$top/VERSION")
+brkscope.ko not loaded"
+if [ "$rc" != 0 ] || [ "$out" != "$want" ]; then
+	echo "brkscope --version: exit $rc, '$out'; wanted exit 0 and '$want'"
+	fails=$((fails + 1))
+fi
 [ "$fails" = 0 ]

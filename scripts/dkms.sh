@@ -7,12 +7,8 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
+# copy_source fills in dkms.conf's PACKAGE_VERSION from VERSION.
 version=$(cat "$top/VERSION")
-conf_version=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"$/\1/p' "$top/dkms.conf")
-if [ "$version" != "$conf_version" ]; then
-	echo "dkms.sh: dkms.conf says $conf_version, VERSION says $version" >&2
-	exit 1
-fi
 
 case "${1:-}" in
 install)

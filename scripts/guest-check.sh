@@ -151,6 +151,16 @@ for t in "$@"; do
 	suite "$t"
 	[ "$t" != stress_test ] || [ -z "$pid_max" ] || wraps_check
 done
+# BRKSCOPE_YNL=DIR (build/ynl/kernel, scripts/ynl.sh): the kernel's ynl
+# CLI, with the module still loaded, reads what the client reads
+# (scripts/guest-ynl.py); its TAP lines pass through.
+if [ -n "${BRKSCOPE_YNL:-}" ]; then
+	if /usr/bin/python3 scripts/guest-ynl.py "$BRKSCOPE_YNL" "$tests"; then
+		echo "ok - ynl test exits 0"
+	else
+		echo "not ok - ynl test exits 0"
+	fi
+fi
 # BRKSCOPE_BENCH=DIR (build/bench): every bench program once, tiny, with
 # the module still loaded; its TAP lines pass through.
 if [ -n "${BRKSCOPE_BENCH:-}" ]; then
@@ -164,6 +174,13 @@ if rmmod brkscope; then
 	echo "ok - rmmod brkscope"
 else
 	echo "not ok - rmmod brkscope"
+fi
+# BRKSCOPE_DKMS=VERSION: the host has brkscope's .debs installed
+# (scripts/deb-test.sh): modprobe loads the module dkms built.
+if [ -n "${BRKSCOPE_DKMS:-}" ]; then
+	now; t0=$now
+	sh scripts/guest-deb.sh "$BRKSCOPE_DKMS"
+	now; echo "# guest-deb.sh took $(secs $((now - t0))) s"
 fi
 
 if [ -e "$kml" ]; then

@@ -38,10 +38,12 @@ cloud_kernels() {
 }
 
 # copy_source DIR: the module's sources, and nothing built from them, into
-# DIR (what an out-of-tree build or dkms needs).
+# DIR (what an out-of-tree build or dkms needs); dkms.conf's version is
+# VERSION's.
 copy_source() {
 	rm -rf "$1" && mkdir -p "$1/module"
-	cp -a "$top/Kbuild" "$top/VERSION" "$top/dkms.conf" "$1/"
+	cp -a "$top/Kbuild" "$top/VERSION" "$1/"
+	sed "s/#MODULE_VERSION#/$(cat "$top/VERSION")/" "$top/dkms.conf" >"$1/dkms.conf"
 	cp -a "$top/module/Kbuild" "$top/module/uapi" "$1/module/"
 	local f
 	for f in "$top"/module/*.[ch]; do

@@ -5,8 +5,13 @@
 # module builds with W=1 and sparse (C=2) without a diagnostic, and dkms
 # builds it from dkms.conf, and bench's brkfloor.ko builds; checkpatch
 # finds no error in module/; the client, the selftests and the bench
-# programs build with -Werror.  Prints TAP and "N passed,
-# N failed, N skipped"; exits non-zero on any failure.
+# programs build with -Werror; the netlink spec
+# (Documentation/netlink/specs/brkscope.yaml) validates against the
+# kernel's schema and generates module/uapi/brkscope.h's enums and defines
+# (scripts/ynl.sh); the one version agrees everywhere; the bash completion
+# completes; the Debian packages build (make deb: build/deb) and lintian
+# finds no error in them.  Prints TAP and "N passed, N failed, N skipped";
+# exits non-zero on any failure.
 #
 #   scripts/lint.sh
 #
@@ -32,6 +37,18 @@ lint() {
 	run -q "selftests build with -Werror" make -s -C "$top/selftests"
 	run -q "brkscope client builds with -Wall -Wextra -Werror" make -s -C "$top/userspace"
 	run -q "bench programs build with -Werror" make -s -C "$top/bench"
+	# The kernel's ynl tools are extracted from linux-source-6.12 into
+	# build/ynl/kernel on the first run (20-40 s); check.sh's guests use them.
+	run "netlink spec validates against linux-source-6.12's schema" \
+		bash "$top/scripts/ynl.sh" validate
+	run "ynl-gen-c.py makes module/uapi/brkscope.h's enums and defines from the spec" \
+		bash "$top/scripts/ynl.sh" compare
+	run "one version: debian/changelog and brkscope(8) say VERSION's, dkms.conf takes it" \
+		bash "$top/scripts/version-check.sh"
+	run "bash completion offers commands, options, --sort keys and live pids" \
+		bash "$top/scripts/completion-test.sh" "$top/userspace/brkscope.bash"
+	run "make deb: brkscope-dkms and brkscope build (dpkg-buildpackage), lintian finds no error" \
+		bash "$top/scripts/deb.sh"
 }
 
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then

@@ -28,6 +28,7 @@
 #include <inttypes.h>
 #include <limits.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -37,6 +38,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -46,6 +48,7 @@
 #include "lib/files.h"
 #include "lib/kids.h"
 #include "lib/module.h"
+#include "../module/uapi/brkscope.h"
 
 #define MODULE_SYSFS	"/sys/module/brkscope"
 #define MAX_RECORDS_PATH MODULE_SYSFS "/parameters/max_records"
@@ -1257,6 +1260,46 @@ CLIENT_TEST(get_bad_pid_exits_2)
 	TH_LOG("stderr: %s", client_err);
 	EXPECT_NE(NULL, strstr(client_err, "bad pid 'abc'"));
 	EXPECT_STREQ("", client_out);
+}
+
+/* ---- test: --version ---- */
+
+CLIENT_TEST(version_names_client_and_module_and_exits_1_on_a_mismatch)
+{
+	char mod[64], want[192], fake[] = "/tmp/brkscope-version.XXXXXX";
+	const char *nl;
+	int fd;
+
+	REQUIRE_BRKSCOPE();
+	ASSERT_LT(0, read_file(MODULE_SYSFS "/version", mod, sizeof(mod)));
+	mod[strcspn(mod, "\n")] = '\0';
+	EXPECT_EQ(0, CLIENT(false, "--version"));
+	snprintf(want, sizeof(want),
+		 "brkscope %s\nbrkscope.ko %s, netlink family brkscope version %d\n",
+		 mod, mod, BRKSCOPE_GENL_VERSION);
+	EXPECT_STREQ(want, client_out);
+	EXPECT_STREQ("", client_err);
+
+	/*
+	 * Another module version, as sysfs would show it: a file bound over
+	 * the version, in a mount namespace of this test's own.
+	 */
+	ASSERT_EQ(0, unshare(CLONE_NEWNS)) TH_LOG("unshare: %s", strerror(errno));
+	ASSERT_EQ(0, mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL));
+	fd = mkstemp(fake);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(6, write(fd, "0.0.0\n", 6));
+	close(fd);
+	ASSERT_EQ(0, mount(fake, MODULE_SYSFS "/version", NULL, MS_BIND, NULL))
+		TH_LOG("bind mount: %s", strerror(errno));
+	EXPECT_EQ(1, CLIENT(false, "--version"));
+	unlink(fake);
+	TH_LOG("stderr: %s", client_err);
+	EXPECT_NE(NULL, strstr(client_out, "\nbrkscope.ko 0.0.0, netlink family"));
+	EXPECT_NE(NULL, strstr(client_err, "does not fit brkscope.ko 0.0.0"));
+	nl = strchr(client_err, '\n');
+	ASSERT_NE(NULL, nl);
+	EXPECT_EQ('\0', nl[1]) TH_LOG("more than one line on stderr");
 }
 
 TEST_HARNESS_MAIN

@@ -7,6 +7,7 @@
  * the exit code.
  */
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
@@ -35,16 +36,20 @@ static void usage(FILE *fp)
 "  list [--sort heap|grows|pid]    a table of every process you may inspect\n"
 "                                  (default order: pid; heap and grows:\n"
 "                                  largest first)\n"
-"  monitor [-c|--count N]          print heap events as they happen, until N\n"
+"  monitor [-c|--count N] [-v|--verbose] [--rcvbuf BYTES]\n"
+"                                  print heap events as they happen, until N\n"
 "                                  events or SIGINT/SIGTERM (needs\n"
-"                                  CAP_SYS_ADMIN)\n"
+"                                  CAP_SYS_ADMIN); --rcvbuf: the socket's\n"
+"                                  receive buffer (default 8M), -v: say its\n"
+"                                  size\n"
 "  stats                           the module's own counters\n"
 "\n"
 "Options:\n"
 "  -j, --json      JSON output: get and list print an array, stats an\n"
 "                  object, monitor one object per line\n"
 "  -h, --help      show this help and exit\n"
-"  -V, --version   show the version and exit\n"
+"  -V, --version   show the client's version and the loaded module's, and\n"
+"                  exit (1 if they do not fit together)\n"
 "\n"
 "PIDs are those of the caller's pid namespace; get and list need the\n"
 "access /proc/PID/stat needs (ptrace read).\n"
@@ -58,6 +63,67 @@ static void usage(FILE *fp)
 "  5  the brkscope module is not loaded\n"
 "\n"
 "See brkscope(8).\n", fp);
+}
+
+/* The module's version, as MODULE_VERSION() put it in sysfs. */
+static void module_version(char *buf, size_t size)
+{
+	FILE *fp = fopen("/sys/module/" BRKSCOPE_GENL_NAME "/version", "r");
+
+	snprintf(buf, size, "unknown");
+	if (fp) {
+		if (fgets(buf, (int)size, fp))
+			buf[strcspn(buf, "\n")] = '\0';
+		else
+			snprintf(buf, size, "unknown");
+		fclose(fp);
+	}
+}
+
+/*
+ * -V: the client's version; then, if the family is registered, the
+ * module's and the family's, which must be the client's and
+ * BRKSCOPE_GENL_VERSION (else one line on stderr and EXIT_ERROR).  A
+ * module that is not loaded is no error here.
+ */
+static int show_version(void)
+{
+	char out[64], mod[64];
+	struct nl_ctx nl;
+	int ret = EXIT_OK;
+
+	printf("brkscope %s\n", BRKSCOPE_VERSION);
+	if (nl_open(&nl) < 0) {
+		ret = report_nl_error("--version", &nl);
+		goto out;
+	}
+	ret = nl_resolve_family(&nl, BRKSCOPE_GENL_NAME, NULL);
+	if (ret == -ENOENT) {
+		printf("brkscope.ko not loaded\n");
+		ret = EXIT_OK;
+		goto out;
+	}
+	if (ret < 0) {
+		ret = report_nl_error("--version: resolving family "
+				      BRKSCOPE_GENL_NAME, &nl);
+		goto out;
+	}
+	module_version(mod, sizeof(mod));
+	printf("brkscope.ko %s, netlink family %s version %u\n",
+	       out_sanitize(out, sizeof(out), mod), BRKSCOPE_GENL_NAME,
+	       nl.family_version);
+	if (strcmp(mod, BRKSCOPE_VERSION) ||
+	    nl.family_version != BRKSCOPE_GENL_VERSION) {
+		pr_err("client %s (netlink version %u) does not fit brkscope.ko %s (netlink version %u): install the client and the module of one version",
+		       BRKSCOPE_VERSION, BRKSCOPE_GENL_VERSION, out,
+		       nl.family_version);
+		ret = EXIT_ERROR;
+	}
+out:
+	nl_close(&nl);
+	if ((fflush(stdout) == EOF || ferror(stdout)) && ret == EXIT_OK)
+		ret = EXIT_ERROR;
+	return ret;
 }
 
 int main(int argc, char **argv)
@@ -85,9 +151,7 @@ int main(int argc, char **argv)
 			return fflush(stdout) == EOF || ferror(stdout) ?
 			       EXIT_ERROR : EXIT_OK;
 		case 'V':
-			printf("brkscope %s\n", BRKSCOPE_VERSION);
-			return fflush(stdout) == EOF || ferror(stdout) ?
-			       EXIT_ERROR : EXIT_OK;
+			return show_version();
 		default:
 			return option_err(NULL, c, argv);
 		}

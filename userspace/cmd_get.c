@@ -10,14 +10,15 @@
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <linux/genetlink.h>
+
 #include "internal.h"
 #include "output.h"
-
-#define ADDR_FMT	"0x%" PRIx64
 
 /* One process, as the kernel described it. */
 struct proc {
@@ -45,86 +46,207 @@ struct proc_vec {
 	size_t cap;
 };
 
+/* The attributes a process must have, as bits (1 << BRKSCOPE_A_*). */
+#define PROC_REQUIRED							\
+	(1u << BRKSCOPE_A_PID | 1u << BRKSCOPE_A_COMM |			\
+	 1u << BRKSCOPE_A_START_BRK | 1u << BRKSCOPE_A_BRK |		\
+	 1u << BRKSCOPE_A_HEAP_END | 1u << BRKSCOPE_A_GROWS |		\
+	 1u << BRKSCOPE_A_GROWN_BYTES | 1u << BRKSCOPE_A_FAILED_GROWS |	\
+	 1u << BRKSCOPE_A_SHRINKS | 1u << BRKSCOPE_A_SHRUNK_BYTES |	\
+	 1u << BRKSCOPE_A_PEAK_BRK)
+
+_Static_assert(BRKSCOPE_A_MAX < 32, "attribute bits fit a uint32_t");
+
 /*
- * Fill @p from a BRKSCOPE_CMD_GET message.
+ * Fill @p from a BRKSCOPE_CMD_GET message, in one walk over its
+ * attributes.  What is malformed is what brkscope_msg() (common.c) and
+ * the check for required attributes found malformed: a known top-level
+ * attribute of the wrong size (NUL_STRING: unterminated, FLAG: not empty,
+ * NESTED: not empty and shorter than a header) or a required one missing;
+ * attributes of a newer module are skipped, the last of two counts.
  * Return: 1, 0 if it is not one (skip), -1 with errno set if malformed.
  */
 static int proc_from_msg(const struct nlmsghdr *nlh, const struct nl_ctx *nl,
 			 struct proc *p)
 {
-	static const uint16_t required[] = {
-		BRKSCOPE_A_PID, BRKSCOPE_A_COMM, BRKSCOPE_A_START_BRK,
-		BRKSCOPE_A_BRK, BRKSCOPE_A_HEAP_END, BRKSCOPE_A_GROWS,
-		BRKSCOPE_A_GROWN_BYTES, BRKSCOPE_A_FAILED_GROWS,
-		BRKSCOPE_A_SHRINKS, BRKSCOPE_A_SHRUNK_BYTES,
-		BRKSCOPE_A_PEAK_BRK,
-	};
-	const struct nlattr *tb[BRKSCOPE_A_MAX + 1];
-	size_t i;
-	int ret;
+	const struct genlmsghdr *genl;
+	const char *pos, *tail;
+	uint32_t seen = 0;
 
-	ret = brkscope_msg(nlh, nl, BRKSCOPE_CMD_GET, tb);
-	if (ret <= 0)
-		return ret;
-	for (i = 0; i < ARRAY_SIZE(required); i++) {
-		if (!tb[required[i]]) {
-			errno = EPROTO;
-			return -1;
+	if (nlh->nlmsg_type != nl->family_id)
+		return 0;
+	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*genl))
+		goto malformed;
+	genl = mnl_nlmsg_get_payload(nlh);
+	if (genl->cmd != BRKSCOPE_CMD_GET)
+		return 0;
+
+	/*
+	 * mnl_attr_for_each(), without four libmnl calls per attribute: the
+	 * same start and end, and an attribute that does not fit ends the
+	 * walk, as mnl_attr_ok() has it.
+	 */
+	pos = mnl_nlmsg_get_payload_offset(nlh, sizeof(*genl));
+	tail = mnl_nlmsg_get_payload_tail(nlh);
+	while (tail - pos >= (ptrdiff_t)sizeof(struct nlattr)) {
+		const struct nlattr *attr = (const struct nlattr *)pos;
+		const char *data = pos + MNL_ATTR_HDRLEN;
+		uint16_t type = attr->nla_type & NLA_TYPE_MASK, len;
+		uint64_t *u64 = NULL;
+		size_t n;
+
+		if (attr->nla_len < sizeof(*attr) || attr->nla_len > tail - pos)
+			break;
+		len = attr->nla_len - MNL_ATTR_HDRLEN;
+		pos += MNL_ALIGN(attr->nla_len);
+
+		switch (type) {
+		case BRKSCOPE_A_PID:
+			if (len != sizeof(p->pid))
+				goto malformed;
+			memcpy(&p->pid, data, sizeof(p->pid));
+			break;
+		case BRKSCOPE_A_COMM:
+			if (!len || data[len - 1])
+				goto malformed;
+			n = strnlen(data, sizeof(p->comm) - 1);
+			memcpy(p->comm, data, n);
+			p->comm[n] = '\0';
+			break;
+		case BRKSCOPE_A_START_BRK:
+			u64 = &p->start_brk;
+			break;
+		case BRKSCOPE_A_BRK:
+			u64 = &p->brk;
+			break;
+		case BRKSCOPE_A_HEAP_END:
+			u64 = &p->heap_end;
+			break;
+		case BRKSCOPE_A_HEAP_BYTES:
+			u64 = &p->heap_bytes;
+			break;
+		case BRKSCOPE_A_GROWS:
+			u64 = &p->grows;
+			break;
+		case BRKSCOPE_A_GROWN_BYTES:
+			u64 = &p->grown_bytes;
+			break;
+		case BRKSCOPE_A_FAILED_GROWS:
+			u64 = &p->failed_grows;
+			break;
+		case BRKSCOPE_A_SHRINKS:
+			u64 = &p->shrinks;
+			break;
+		case BRKSCOPE_A_SHRUNK_BYTES:
+			u64 = &p->shrunk_bytes;
+			break;
+		case BRKSCOPE_A_PEAK_BRK:
+			u64 = &p->peak_brk;
+			break;
+		case BRKSCOPE_A_LAST_CHANGE_NS:
+			u64 = &p->last_change_ns;
+			break;
+		case BRKSCOPE_A_TRACKED:
+			if (len)
+				goto malformed;
+			break;
+		/* Attributes of other commands, checked all the same. */
+		case BRKSCOPE_A_EVENT_TYPE:
+		case BRKSCOPE_A_EVENT_SOURCE:
+			if (len != sizeof(uint8_t))
+				goto malformed;
+			break;
+		case BRKSCOPE_A_EVENT_SEQ:
+		case BRKSCOPE_A_EVENT_OLD_BRK:
+		case BRKSCOPE_A_EVENT_NEW_BRK:
+		case BRKSCOPE_A_EVENT_LEN:
+		case BRKSCOPE_A_EVENT_TIME_NS:
+			if (len != sizeof(uint64_t))
+				goto malformed;
+			break;
+		case BRKSCOPE_A_STATS:
+			if (len && len < MNL_ATTR_HDRLEN)
+				goto malformed;
+			break;
+		default:	/* UNSPEC, PAD, and a newer module's */
+			continue;
 		}
+		if (u64) {
+			if (len != sizeof(*u64))
+				goto malformed;
+			memcpy(u64, data, sizeof(*u64));
+		}
+		seen |= 1u << type;
 	}
-	memset(p, 0, sizeof(*p));
-	p->pid = mnl_attr_get_u32(tb[BRKSCOPE_A_PID]);
-	snprintf(p->comm, sizeof(p->comm), "%s",
-		 mnl_attr_get_str(tb[BRKSCOPE_A_COMM]));
-	p->start_brk = mnl_attr_get_u64(tb[BRKSCOPE_A_START_BRK]);
-	p->brk = mnl_attr_get_u64(tb[BRKSCOPE_A_BRK]);
-	p->heap_end = mnl_attr_get_u64(tb[BRKSCOPE_A_HEAP_END]);
+	if ((seen & PROC_REQUIRED) != PROC_REQUIRED)
+		goto malformed;
 	/* The module derives it; an older module does not send it. */
-	if (tb[BRKSCOPE_A_HEAP_BYTES])
-		p->heap_bytes = mnl_attr_get_u64(tb[BRKSCOPE_A_HEAP_BYTES]);
-	else if (p->brk > p->start_brk)
-		p->heap_bytes = p->brk - p->start_brk;
-	p->grows = mnl_attr_get_u64(tb[BRKSCOPE_A_GROWS]);
-	p->grown_bytes = mnl_attr_get_u64(tb[BRKSCOPE_A_GROWN_BYTES]);
-	p->failed_grows = mnl_attr_get_u64(tb[BRKSCOPE_A_FAILED_GROWS]);
-	p->shrinks = mnl_attr_get_u64(tb[BRKSCOPE_A_SHRINKS]);
-	p->shrunk_bytes = mnl_attr_get_u64(tb[BRKSCOPE_A_SHRUNK_BYTES]);
-	p->peak_brk = mnl_attr_get_u64(tb[BRKSCOPE_A_PEAK_BRK]);
-	if (tb[BRKSCOPE_A_LAST_CHANGE_NS]) {
-		p->has_last_change = true;
-		p->last_change_ns =
-			mnl_attr_get_u64(tb[BRKSCOPE_A_LAST_CHANGE_NS]);
-	}
-	p->tracked = tb[BRKSCOPE_A_TRACKED] != NULL;
+	if (!(seen & 1u << BRKSCOPE_A_HEAP_BYTES))
+		p->heap_bytes = p->brk > p->start_brk ? p->brk - p->start_brk : 0;
+	p->has_last_change = seen & 1u << BRKSCOPE_A_LAST_CHANGE_NS;
+	if (!p->has_last_change)
+		p->last_change_ns = 0;
+	p->tracked = seen & 1u << BRKSCOPE_A_TRACKED;
 	return 1;
+
+malformed:
+	errno = EPROTO;
+	return -1;
 }
+
+/* What print_proc() shows, in this order. */
+enum {
+	F_PID, F_COMM, F_START_BRK, F_BRK, F_HEAP_END, F_HEAP_BYTES, F_GROWS,
+	F_GROWN_BYTES, F_FAILED_GROWS, F_SHRINKS, F_SHRUNK_BYTES, F_PEAK_BRK,
+	F_LAST_CHANGE, F_TRACKED, F_COUNT
+};
+
+static const struct out_field proc_fields[F_COUNT] = {
+	[F_PID]		= { "pid", NULL, OUT_U64 },
+	[F_COMM]	= { "comm", NULL, OUT_STR },
+	[F_START_BRK]	= { "start_brk", "start_brk", OUT_HEX },
+	[F_BRK]		= { "brk", "brk", OUT_HEX },
+	[F_HEAP_END]	= { "heap_end", "heap_end", OUT_HEX },
+	[F_HEAP_BYTES]	= { "heap_bytes", "heap size", OUT_SIZE },
+	[F_GROWS]	= { "grows", "grows", OUT_U64 },
+	[F_GROWN_BYTES]	= { "grown_bytes", "grown bytes", OUT_SIZE },
+	[F_FAILED_GROWS] = { "failed_grows", "failed grows", OUT_U64 },
+	[F_SHRINKS]	= { "shrinks", "shrinks", OUT_U64 },
+	[F_SHRUNK_BYTES] = { "shrunk_bytes", "shrunk bytes", OUT_SIZE },
+	[F_PEAK_BRK]	= { "peak_brk", "peak brk", OUT_HEX },
+	[F_LAST_CHANGE]	= { "last_change_ns", "last change", OUT_TIME_NS },
+	[F_TRACKED]	= { "tracked", "tracked", OUT_BOOL },
+};
 
 /* One process: a block (get) or a table row (list); one JSON object. */
 static void print_proc(struct out *o, const struct proc *p)
 {
-	char comm[sizeof(p->comm) * 4];
+	const struct out_value v[F_COUNT] = {
+		[F_PID]		= { .u = p->pid },
+		[F_COMM]	= { .s = p->comm },
+		[F_START_BRK]	= { .u = p->start_brk },
+		[F_BRK]		= { .u = p->brk },
+		[F_HEAP_END]	= { .u = p->heap_end },
+		[F_HEAP_BYTES]	= { .u = p->heap_bytes },
+		[F_GROWS]	= { .u = p->grows },
+		[F_GROWN_BYTES]	= { .u = p->grown_bytes },
+		[F_FAILED_GROWS] = { .u = p->failed_grows },
+		[F_SHRINKS]	= { .u = p->shrinks },
+		[F_SHRUNK_BYTES] = { .u = p->shrunk_bytes },
+		[F_PEAK_BRK]	= { .u = p->peak_brk },
+		[F_LAST_CHANGE]	= { .u = p->last_change_ns, .s = "never",
+				    .null = !p->has_last_change },
+		[F_TRACKED]	= { .u = p->tracked },
+	};
 
 	out_object_begin(o, NULL);
-	print_title(o, "pid %" PRIu32 " (%s)", p->pid,
-		    out_sanitize(comm, sizeof(comm), p->comm));
-	print_u64(o, "pid", NULL, NULL, p->pid);
-	print_str(o, "comm", NULL, p->comm);
-	print_u64(o, "start_brk", "start_brk", ADDR_FMT, p->start_brk);
-	print_u64(o, "brk", "brk", ADDR_FMT, p->brk);
-	print_u64(o, "heap_end", "heap_end", ADDR_FMT, p->heap_end);
-	print_size(o, "heap_bytes", "heap size", p->heap_bytes);
-	print_u64(o, "grows", "grows", NULL, p->grows);
-	print_size(o, "grown_bytes", "grown bytes", p->grown_bytes);
-	print_u64(o, "failed_grows", "failed grows", NULL, p->failed_grows);
-	print_u64(o, "shrinks", "shrinks", NULL, p->shrinks);
-	print_size(o, "shrunk_bytes", "shrunk bytes", p->shrunk_bytes);
-	print_u64(o, "peak_brk", "peak brk", ADDR_FMT, p->peak_brk);
-	if (p->has_last_change)
-		print_time_ns(o, "last_change_ns", "last change",
-			      p->last_change_ns);
-	else
-		print_null(o, "last_change_ns", "last change", "never");
-	print_bool(o, "tracked", "tracked", p->tracked);
+	if (out_titles(o)) {
+		char comm[sizeof(p->comm) * 4];
+
+		print_title(o, "pid %" PRIu32 " (%s)", p->pid,
+			    out_sanitize(comm, sizeof(comm), p->comm));
+	}
+	print_fields(o, proc_fields, v, F_COUNT);
 	out_object_end(o);
 }
 
@@ -198,7 +320,6 @@ int cmd_get(const struct opts *opts, int argc, char **argv)
 		struct nlmsghdr *nlh;
 		char ctx[32];
 
-		snprintf(ctx, sizeof(ctx), "get %" PRIu32, pids[i]);
 		nlh = nl_genl_msg(&nl, nl.family_id, BRKSCOPE_CMD_GET,
 				  BRKSCOPE_GENL_VERSION, 0);
 		if (!mnl_attr_put_u32_check(nlh, NL_TX_BUF_SIZE,
@@ -213,6 +334,7 @@ int cmd_get(const struct opts *opts, int argc, char **argv)
 			continue;
 		}
 		/* Report it and go on with the next pid. */
+		snprintf(ctx, sizeof(ctx), "get %" PRIu32, pids[i]);
 		ret = report_nl_error(ctx, &nl);
 		if (!first)
 			first = ret;
@@ -229,18 +351,15 @@ struct list_data {
 	struct proc_vec pv;
 };
 
+/* Each process straight into the array, no copy. */
 static int list_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct list_data *d = data;
 	struct proc_vec *pv = &d->pv;
-	struct proc p;
 	int ret;
 
-	ret = proc_from_msg(nlh, d->nl, &p);
-	if (ret <= 0)
-		return ret < 0 ? MNL_CB_ERROR : MNL_CB_OK;
 	if (pv->n == pv->cap) {
-		size_t cap = pv->cap ? pv->cap * 2 : 256;
+		size_t cap = pv->cap ? pv->cap * 2 : 1024;
 		struct proc *v = reallocarray(pv->v, cap, sizeof(*v));
 
 		if (!v)
@@ -248,7 +367,10 @@ static int list_cb(const struct nlmsghdr *nlh, void *data)
 		pv->v = v;
 		pv->cap = cap;
 	}
-	pv->v[pv->n++] = p;
+	ret = proc_from_msg(nlh, d->nl, &pv->v[pv->n]);
+	if (ret < 0)
+		return MNL_CB_ERROR;
+	pv->n += (size_t)ret;
 	return MNL_CB_OK;
 }
 
@@ -278,6 +400,18 @@ static int by_grows(const void *a, const void *b)
 	int c = cmp_u64_desc(p->grows, q->grows);
 
 	return c ? c : by_pid(a, b);
+}
+
+/* Whether @v is in @cmp's order already, as a dump by pid is. */
+static bool in_order(const struct proc *v, size_t n,
+		     int (*cmp)(const void *a, const void *b))
+{
+	size_t i;
+
+	for (i = 1; i < n; i++)
+		if (cmp(&v[i - 1], &v[i]) > 0)
+			return false;
+	return true;
 }
 
 static const struct {
@@ -355,9 +489,10 @@ int cmd_list(const struct opts *opts, int argc, char **argv)
 	}
 	nl_close(&nl);
 
-	if (d.pv.n)
+	if (!in_order(d.pv.v, d.pv.n, cmp))
 		qsort(d.pv.v, d.pv.n, sizeof(*d.pv.v), cmp);
 	out_init(&o, stdout, opts->json, 0);
+	out_hold(&o);	/* nothing else is written until finish() */
 	out_table(&o, list_cols, ARRAY_SIZE(list_cols));
 	out_array_begin(&o, NULL);
 	for (i = 0; i < d.pv.n; i++)

@@ -1,150 +1,77 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * brkscope monitor [-c N]: print the events of the "events" multicast
- * group, one line each, until N events or SIGINT/SIGTERM.
+ * brkscope monitor [-c N] [-v] [--rcvbuf BYTES]: print the events of the
+ * "events" multicast group, one line each, until N events or
+ * SIGINT/SIGTERM.
+ *
+ * Built to keep up with a storm: the module may batch many event messages
+ * into one datagram; each datagram is read whole into a buffer that grows
+ * if one ever does not fit, every message in it is printed (monitor.c)
+ * into one output buffer, and the output is flushed when the socket has
+ * nothing more to read, so a user watching still sees each event at once
+ * while a storm costs a write per batch, not per event.  The socket's
+ * receive buffer is made large (SO_RCVBUFFORCE) to ride out bursts.
  *
  * SIGINT and SIGTERM stay blocked except inside ppoll(), so a signal
  * either interrupts the wait (and the loop ends cleanly) or waits until
- * the event being printed is out: no flag shared with a signal handler.
+ * the datagrams being printed are out: no flag shared with a signal
+ * handler.  ppoll() does not fail with EINTR while the socket is readable,
+ * so a storm that never lets the socket go empty is checked for a pending
+ * signal (sigpending()) every MONITOR_BURST datagrams.
  */
 
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdio_ext.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
 #include <linux/netlink.h>
 
 #include "internal.h"
+#include "monitor.h"
 #include "output.h"
 
-#define MONITOR_RCVBUF	(1 << 20)
+/*
+ * The socket's receive buffer, asked for with SO_RCVBUFFORCE (the kernel
+ * doubles it, for its bookkeeping, and charges each datagram its whole
+ * buffer): 8 MiB, doubled, holds a whole storm of batched events (40,000
+ * events are about 150 datagrams of 32 KiB), and costs nothing while the
+ * client keeps up.
+ */
+#define MONITOR_RCVBUF		(8 << 20)
+#define MONITOR_RCVBUF_MAX	(INT_MAX / 2)	/* the kernel's own cap */
 
-struct monitor {
-	const struct nl_ctx *nl;
-	struct out *o;
-	uint64_t limit;		/* stop after this many events, 0: never */
-	uint64_t count;
-	bool have_seq;
-	uint64_t last_seq;
-	bool write_failed;
-	int write_errno;
+/*
+ * Datagrams: the module's batches are to be at most about 32 KiB; twice
+ * that to start with, and a datagram that still does not fit (MSG_TRUNC)
+ * makes the buffer grow to its size, up to MONITOR_RX_MAX.
+ */
+#define MONITOR_RX_SIZE		(64 * 1024)
+#define MONITOR_RX_MAX		(16 << 20)
+
+/* Datagrams read between two looks at signals and standard output. */
+#define MONITOR_BURST		16
+
+/* The receive buffer. */
+struct rx {
+	char *buf;
+	size_t size;
 };
 
-static const struct out_col event_cols[] = {
-	{ .key = "time_ns", .head = "TIME",    .width = 12 },
-	{ .key = "pid",	    .head = "PID",     .width = 7 },
-	{ .key = "comm",    .head = "COMM",    .width = 16, .left = true },
-	{ .key = "type",    .head = "TYPE",    .width = 11, .left = true },
-	{ .key = "source",  .head = "SOURCE",  .width = 10, .left = true },
-	{ .key = "old_brk", .head = "OLD_BRK", .width = 14 },
-	{ .key = "new_brk", .head = "NEW_BRK", .width = 14, .sep = " -> " },
-	{ .key = "len",	    .head = "LEN",     .width = 8 },
+/* What reading the socket came to. */
+enum {
+	RX_MORE,	/* a datagram was printed: read on */
+	RX_IDLE,	/* nothing more to read */
+	RX_DONE,	/* the count of events is reached */
+	RX_FAIL,	/* an error, reported */
 };
-
-static const char *event_type_name(uint8_t type, char *buf, size_t size)
-{
-	switch (type) {
-	case BRKSCOPE_EVENT_GROW:
-		return "grow";
-	case BRKSCOPE_EVENT_GROW_FAILED:
-		return "grow-failed";
-	case BRKSCOPE_EVENT_SHRINK:
-		return "shrink";
-	}
-	snprintf(buf, size, "unknown(%u)", type);
-	return buf;
-}
-
-static const char *event_source_name(uint8_t source, char *buf, size_t size)
-{
-	switch (source) {
-	case BRKSCOPE_SOURCE_BRK:
-		return "brk";
-	case BRKSCOPE_SOURCE_ELF_LOADER:
-		return "elf-loader";
-	}
-	snprintf(buf, size, "unknown(%u)", source);
-	return buf;
-}
-
-/* Flush after each line: tests and scripts read us through pipes. */
-static int monitor_flush(struct monitor *m)
-{
-	if (out_flush(m->o) < 0) {
-		m->write_failed = true;
-		m->write_errno = errno;
-		return MNL_CB_ERROR;
-	}
-	return MNL_CB_OK;
-}
-
-static int event_cb(const struct nlmsghdr *nlh, void *data)
-{
-	static const uint16_t required[] = {
-		BRKSCOPE_A_EVENT_SEQ, BRKSCOPE_A_EVENT_TYPE,
-		BRKSCOPE_A_EVENT_SOURCE, BRKSCOPE_A_PID, BRKSCOPE_A_COMM,
-		BRKSCOPE_A_EVENT_OLD_BRK, BRKSCOPE_A_EVENT_NEW_BRK,
-		BRKSCOPE_A_EVENT_LEN, BRKSCOPE_A_EVENT_TIME_NS,
-	};
-	const struct nlattr *tb[BRKSCOPE_A_MAX + 1];
-	struct monitor *m = data;
-	struct out *o = m->o;
-	char tbuf[32], sbuf[32];
-	uint64_t seq;
-	size_t i;
-	int ret;
-
-	ret = brkscope_msg(nlh, m->nl, BRKSCOPE_CMD_EVENT, tb);
-	if (ret <= 0)
-		return ret < 0 ? MNL_CB_ERROR : MNL_CB_OK;
-	for (i = 0; i < ARRAY_SIZE(required); i++) {
-		if (!tb[required[i]]) {
-			errno = EPROTO;
-			return MNL_CB_ERROR;
-		}
-	}
-
-	/* Sequence numbers go up by one per event made: a gap is a loss. */
-	seq = mnl_attr_get_u64(tb[BRKSCOPE_A_EVENT_SEQ]);
-	if (m->have_seq && seq > m->last_seq + 1)
-		print_note(o, "missed", seq - m->last_seq - 1, false,
-			   "missed %" PRIu64 " events",
-			   seq - m->last_seq - 1);
-	m->have_seq = true;
-	m->last_seq = seq;
-
-	out_object_begin(o, NULL);
-	print_u64(o, "seq", NULL, NULL, seq);
-	print_time_ns(o, "time_ns", NULL,
-		      mnl_attr_get_u64(tb[BRKSCOPE_A_EVENT_TIME_NS]));
-	print_str(o, "type", NULL,
-		  event_type_name(mnl_attr_get_u8(tb[BRKSCOPE_A_EVENT_TYPE]),
-				  tbuf, sizeof(tbuf)));
-	print_str(o, "source", NULL,
-		  event_source_name(mnl_attr_get_u8(tb[BRKSCOPE_A_EVENT_SOURCE]),
-				    sbuf, sizeof(sbuf)));
-	print_u64(o, "pid", NULL, NULL, mnl_attr_get_u32(tb[BRKSCOPE_A_PID]));
-	print_str(o, "comm", NULL, mnl_attr_get_str(tb[BRKSCOPE_A_COMM]));
-	print_u64(o, "old_brk", NULL, "0x%" PRIx64,
-		  mnl_attr_get_u64(tb[BRKSCOPE_A_EVENT_OLD_BRK]));
-	print_u64(o, "new_brk", NULL, "0x%" PRIx64,
-		  mnl_attr_get_u64(tb[BRKSCOPE_A_EVENT_NEW_BRK]));
-	print_u64(o, "len", NULL, NULL,
-		  mnl_attr_get_u64(tb[BRKSCOPE_A_EVENT_LEN]));
-	out_object_end(o);
-	if (monitor_flush(m) != MNL_CB_OK)
-		return MNL_CB_ERROR;
-
-	m->count++;
-	if (m->limit && m->count >= m->limit)
-		return MNL_CB_STOP;
-	return MNL_CB_OK;
-}
 
 /* SIGINT and SIGTERM only have to interrupt ppoll(). */
 static void on_stop_signal(int sig)
@@ -181,19 +108,51 @@ static int setup_signals(sigset_t *wait_mask)
 	return 0;
 }
 
-/* Socket options for a listener that must not lose events silently. */
-static int setup_socket(struct nl_ctx *nl)
+/*
+ * Make the receive buffer @want bytes: SO_RCVBUFFORCE passes rmem_max when
+ * we may (CAP_NET_ADMIN), SO_RCVBUF is capped by it.  Say what we got if
+ * @verbose, or if it is less than asked for.
+ */
+static int setup_rcvbuf(int fd, int want, bool verbose)
 {
-	int fd = mnl_socket_get_fd(nl->sock);
-	int size = MONITOR_RCVBUF, off = 0, on = 1;
+	const char *how = "SO_RCVBUFFORCE";
+	socklen_t len = sizeof(int);
+	int force_err = 0, got = 0;
 
-	/* SO_RCVBUFFORCE passes rmem_max when we may (CAP_NET_ADMIN). */
-	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size,
-		       sizeof(size)) < 0 &&
-	    setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size)) < 0) {
-		pr_err("monitor: setting SO_RCVBUF: %s", strerror(errno));
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &want,
+		       sizeof(want)) < 0) {
+		force_err = errno;
+		how = "SO_RCVBUF";
+		if (setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &want,
+			       sizeof(want)) < 0) {
+			pr_err("monitor: setting SO_RCVBUF to %d bytes: %s",
+			       want, strerror(errno));
+			return EXIT_ERROR;
+		}
+	}
+	if (getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &got, &len) < 0) {
+		pr_err("monitor: reading SO_RCVBUF back: %s", strerror(errno));
 		return EXIT_ERROR;
 	}
+	/* The kernel doubles what it is given: 2 * want is all of it. */
+	if ((long long)got < 2LL * want && force_err)
+		pr_err("monitor: socket receive buffer: %d bytes, not the %lld of --rcvbuf %d doubled (SO_RCVBUFFORCE: %s; SO_RCVBUF is capped by net.core.rmem_max): a burst of events may overrun it",
+		       got, 2LL * want, want, strerror(force_err));
+	else if ((long long)got < 2LL * want)
+		pr_err("monitor: socket receive buffer: %d bytes, not the %lld of --rcvbuf %d doubled: a burst of events may overrun it",
+		       got, 2LL * want, want);
+	else if (verbose)
+		pr_err("monitor: socket receive buffer: %d bytes (--rcvbuf %d, doubled by the kernel; %s)",
+		       got, want, how);
+	return EXIT_OK;
+}
+
+/* Socket options for a listener that must not lose events silently. */
+static int setup_socket(struct nl_ctx *nl, int rcvbuf, bool verbose)
+{
+	int fd = mnl_socket_get_fd(nl->sock);
+	int off = 0, on = 1;
+
 	/* Keep ENOBUFS on: it is how an overrun is noticed. */
 	if (mnl_socket_setsockopt(nl->sock, NETLINK_NO_ENOBUFS, &off,
 				  sizeof(off)) < 0) {
@@ -222,10 +181,15 @@ static int setup_socket(struct nl_ctx *nl)
 		       BRKSCOPE_MCGRP_EVENTS, strerror(nl->err.err));
 		return EXIT_ERROR;
 	}
-	return EXIT_OK;
+	/*
+	 * After subscribing, so that one who may not subscribe hears only
+	 * that; what comes in meanwhile fits the default buffer.
+	 */
+	return setup_rcvbuf(fd, rcvbuf, verbose);
 }
 
-static int parse_count(const char *s, uint64_t *count)
+/* A positive decimal, at most @max. */
+static int parse_count(const char *s, uint64_t max, uint64_t *count)
 {
 	uint64_t v = 0;
 
@@ -234,7 +198,7 @@ static int parse_count(const char *s, uint64_t *count)
 	for (; *s; s++) {
 		if (*s < '0' || *s > '9')
 			return -1;
-		if (v > (UINT64_MAX - (uint64_t)(*s - '0')) / 10)
+		if (v > (max - (uint64_t)(*s - '0')) / 10)
 			return -1;
 		v = v * 10 + (uint64_t)(*s - '0');
 	}
@@ -244,76 +208,230 @@ static int parse_count(const char *s, uint64_t *count)
 	return 0;
 }
 
+/* --rcvbuf: bytes, or KiB, MiB, GiB with a K, M or G suffix. */
+static int parse_bytes(const char *s, int *bytes)
+{
+	char num[32];
+	size_t n = strlen(s);
+	unsigned int shift = 0;
+	uint64_t v;
+
+	if (n && strchr("kKmMgG", s[n - 1])) {
+		shift = strchr("kK", s[n - 1]) ? 10 :
+			strchr("mM", s[n - 1]) ? 20 : 30;
+		n--;
+	}
+	if (!n || n >= sizeof(num))
+		return -1;
+	memcpy(num, s, n);
+	num[n] = '\0';
+	if (parse_count(num, MONITOR_RCVBUF_MAX, &v) < 0 ||
+	    v > (uint64_t)MONITOR_RCVBUF_MAX >> shift)
+		return -1;
+	*bytes = (int)(v << shift);
+	return 0;
+}
+
+/*
+ * One datagram, without waiting.  With MSG_TRUNC the kernel returns the
+ * datagram's whole length even when the buffer was too small for it.
+ */
+static ssize_t recv_datagram(int fd, struct rx *rx)
+{
+	struct sockaddr_nl addr;
+	struct iovec iov = { .iov_base = rx->buf, .iov_len = rx->size };
+	struct msghdr msg = {
+		.msg_name = &addr,
+		.msg_namelen = sizeof(addr),
+		.msg_iov = &iov,
+		.msg_iovlen = 1,
+	};
+	ssize_t len;
+
+	len = recvmsg(fd, &msg, MSG_DONTWAIT | MSG_TRUNC);
+	if (len >= 0 && msg.msg_namelen != sizeof(addr)) {
+		errno = EINVAL;		/* not netlink: what libmnl says */
+		return -1;
+	}
+	return len;
+}
+
+/*
+ * A datagram of @len bytes did not fit: the messages cut off are lost
+ * (the next event's sequence number will show how many).  Grow the buffer
+ * so that the next one fits.
+ */
+static int rx_grow(struct rx *rx, size_t len)
+{
+	size_t size = rx->size;
+	char *buf;
+
+	while (size < len && size < MONITOR_RX_MAX)
+		size *= 2;
+	pr_err("monitor: a datagram of %zu bytes did not fit the %zu-byte receive buffer: the events cut off were lost; the buffer grows to %zu bytes",
+	       len, rx->size, size);
+	if (size == rx->size)
+		return 0;
+	buf = malloc(size);
+	if (!buf) {
+		pr_err("monitor: growing the receive buffer to %zu bytes: %s",
+		       size, strerror(errno));
+		return -1;
+	}
+	free(rx->buf);
+	rx->buf = buf;
+	rx->size = size;
+	return 0;
+}
+
+static void report_write_error(const struct monitor *m)
+{
+	pr_err("monitor: writing output: %s", strerror(m->write_errno));
+}
+
+/* Read and print one datagram. */
+static int receive(int fd, struct monitor *m, struct rx *rx)
+{
+	ssize_t len;
+	size_t got;
+	int ret;
+
+	len = recv_datagram(fd, rx);
+	if (len < 0) {
+		switch (errno) {
+		case EAGAIN:
+			return RX_IDLE;
+		case EINTR:
+			return RX_MORE;
+		case ENOBUFS:
+			/* The socket overran: events were dropped. */
+			if (monitor_overrun(m) < 0) {
+				report_write_error(m);
+				return RX_FAIL;
+			}
+			return RX_MORE;
+		}
+		ret = errno;
+		if (monitor_flush(m) < 0)
+			report_write_error(m);
+		pr_err("monitor: receiving events: %s", strerror(ret));
+		return RX_FAIL;
+	}
+	got = (size_t)len < rx->size ? (size_t)len : rx->size;
+	ret = monitor_datagram(m, rx->buf, got);
+	if (ret == MNL_CB_STOP && m->limit && m->count >= m->limit)
+		return RX_DONE;
+	if (ret < 0) {
+		if (m->write_failed) {
+			report_write_error(m);
+			return RX_FAIL;
+		}
+		ret = errno ? errno : EPROTO;
+		if (monitor_flush(m) < 0)
+			report_write_error(m);
+		pr_err("monitor: bad event message: %s", strerror(ret));
+		return RX_FAIL;
+	}
+	if ((size_t)len > got && rx_grow(rx, (size_t)len) < 0)
+		return RX_FAIL;
+	return RX_MORE;
+}
+
+/* Leave with everything printed so far written out. */
+static int finish(struct monitor *m, int code)
+{
+	if (monitor_flush(m) < 0) {
+		report_write_error(m);
+		return EXIT_ERROR;
+	}
+	return code;
+}
+
+/* Whether SIGINT or SIGTERM waits (blocked) to end us; -1 on error. */
+static int stop_pending(void)
+{
+	sigset_t pending;
+
+	if (sigpending(&pending) < 0) {
+		pr_err("monitor: sigpending: %s", strerror(errno));
+		return -1;
+	}
+	return sigismember(&pending, SIGINT) || sigismember(&pending, SIGTERM);
+}
+
 /*
  * Receive and print until done; returns the exit code.  Standard output is
  * watched too: when the reader of a pipe goes away (| head), stop now
  * rather than at the next event, which may never come.
  */
-static int monitor_loop(struct nl_ctx *nl, struct monitor *m,
+static int monitor_loop(struct nl_ctx *nl, struct monitor *m, struct rx *rx,
 			const sigset_t *wait_mask)
 {
+	int fd = mnl_socket_get_fd(nl->sock);
 	struct pollfd pfd[2] = {
-		{ .fd = mnl_socket_get_fd(nl->sock), .events = POLLIN },
+		{ .fd = fd, .events = POLLIN },
 		{ .fd = fileno(m->o->fp), .events = 0 },
 	};
-	ssize_t len;
-	int ret;
+	int i, ret;
 
 	for (;;) {
 		ret = ppoll(pfd, 2, NULL, wait_mask);
 		if (ret < 0) {
-			if (errno == EINTR)
-				return EXIT_OK;	/* SIGINT or SIGTERM */
-			pr_err("monitor: ppoll: %s", strerror(errno));
-			return EXIT_ERROR;
+			if (errno == EINTR)	/* SIGINT or SIGTERM */
+				return finish(m, EXIT_OK);
+			ret = errno;
+			pr_err("monitor: ppoll: %s", strerror(ret));
+			return finish(m, EXIT_ERROR);
 		}
 		if (pfd[1].revents & POLLNVAL) {
 			pr_err("monitor: standard output is closed");
 			return EXIT_ERROR;
 		}
-		if (pfd[1].revents & (POLLERR | POLLHUP))
-			return EXIT_OK;	/* nobody reads us any more */
+		if (pfd[1].revents & (POLLERR | POLLHUP)) {
+			/* Nobody reads us any more: drop what nobody will. */
+			m->len = 0;
+			__fpurge(m->o->fp);
+			return EXIT_OK;
+		}
 		if (!(pfd[0].revents & (POLLIN | POLLERR)))
 			continue;
-		len = mnl_socket_recvfrom(nl->sock, nl->rx, NL_RX_BUF_SIZE);
-		if (len < 0) {
-			if (errno == ENOBUFS) {
-				/* The socket overran: events were dropped. */
-				print_note(m->o, "overrun", 0, true,
-					   "missed events (socket overrun)");
-				if (monitor_flush(m) != MNL_CB_OK)
-					break;
-				continue;
+		ret = RX_MORE;
+		for (i = 0; i < MONITOR_BURST && ret == RX_MORE; i++)
+			ret = receive(fd, m, rx);
+		switch (ret) {
+		case RX_IDLE:
+			if (monitor_flush(m) < 0) {
+				report_write_error(m);
+				return EXIT_ERROR;
 			}
-			if (errno == EINTR || errno == EAGAIN)
-				continue;
-			pr_err("monitor: receiving events: %s",
-			       strerror(errno));
-			return EXIT_ERROR;
-		}
-		errno = 0;
-		ret = mnl_cb_run(nl->rx, (size_t)len, 0, 0, event_cb, m);
-		if (ret == MNL_CB_STOP && m->limit && m->count >= m->limit)
-			return EXIT_OK;
-		if (ret < 0)
 			break;
+		case RX_DONE:
+			return finish(m, EXIT_OK);
+		case RX_FAIL:
+			return EXIT_ERROR;
+		case RX_MORE:	/* a storm: ppoll() will not say EINTR */
+			ret = stop_pending();
+			if (ret)
+				return finish(m, ret < 0 ? EXIT_ERROR : EXIT_OK);
+			break;
+		}
 	}
-	if (m->write_failed) {
-		pr_err("monitor: writing output: %s", strerror(m->write_errno));
-		return EXIT_ERROR;
-	}
-	pr_err("monitor: bad event message: %s",
-	       strerror(errno ? errno : EPROTO));
-	return EXIT_ERROR;
 }
 
 int cmd_monitor(const struct opts *opts, int argc, char **argv)
 {
+	enum { OPT_RCVBUF = 256 };
 	static const struct option longopts[] = {
 		{ "count", required_argument, NULL, 'c' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "rcvbuf", required_argument, NULL, OPT_RCVBUF },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct monitor m = { 0 };
+	struct rx rx = { .size = MONITOR_RX_SIZE };
+	int rcvbuf = MONITOR_RCVBUF;
+	bool verbose = false;
+	struct monitor m;
+	uint64_t limit = 0;
 	sigset_t wait_mask;
 	struct nl_ctx nl;
 	struct out o;
@@ -322,12 +440,21 @@ int cmd_monitor(const struct opts *opts, int argc, char **argv)
 
 	opterr = 0;
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "+:c:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:c:v", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
-			if (parse_count(optarg, &m.limit) < 0)
+			if (parse_count(optarg, UINT64_MAX, &limit) < 0)
 				return usage_err("monitor: bad count '%s': a positive number is needed",
 						 out_sanitize(arg, sizeof(arg), optarg));
+			break;
+		case 'v':
+			verbose = true;
+			break;
+		case OPT_RCVBUF:
+			if (parse_bytes(optarg, &rcvbuf) < 0)
+				return usage_err("monitor: bad --rcvbuf '%s': bytes from 1 to %d are needed (K, M, G: KiB, MiB, GiB)",
+						 out_sanitize(arg, sizeof(arg), optarg),
+						 MONITOR_RCVBUF_MAX);
 			break;
 		default:
 			return option_err("monitor", c, argv);
@@ -344,24 +471,36 @@ int cmd_monitor(const struct opts *opts, int argc, char **argv)
 		ret = EXIT_ERROR;
 	}
 	if (!ret)
-		ret = setup_socket(&nl);
+		ret = setup_socket(&nl, rcvbuf, verbose);
 	if (!ret && setup_signals(&wait_mask) < 0)
 		ret = EXIT_ERROR;
+	if (!ret) {
+		rx.buf = malloc(rx.size);
+		if (!rx.buf || monitor_init(&m, &nl, &o, limit) < 0) {
+			pr_err("monitor: allocating buffers: %s",
+			       strerror(errno));
+			free(rx.buf);
+			ret = EXIT_ERROR;
+		}
+	}
 	if (ret) {
 		nl_close(&nl);
 		return ret;
 	}
+	if (verbose)
+		pr_err("monitor: receiving datagrams of up to %zu bytes",
+		       rx.size);
 
 	out_init(&o, stdout, opts->json, 0);
-	out_table(&o, event_cols, ARRAY_SIZE(event_cols));
-	m.nl = &nl;
-	m.o = &o;
+	monitor_header(&o);
 	if (out_flush(&o) < 0) {
 		pr_err("monitor: writing output: %s", strerror(errno));
 		ret = EXIT_ERROR;
 	} else {
-		ret = monitor_loop(&nl, &m, &wait_mask);
+		ret = monitor_loop(&nl, &m, &rx, &wait_mask);
 	}
+	monitor_free(&m);
+	free(rx.buf);
 	nl_close(&nl);
 	return ret;
 }

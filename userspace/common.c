@@ -142,35 +142,43 @@ int parse_pid(const char *s, uint32_t *pid)
 }
 
 /* The top level of every brkscope message: BRKSCOPE_A_*. */
+static const enum mnl_attr_data_type brkscope_attr_types[BRKSCOPE_A_MAX + 1] = {
+	[BRKSCOPE_A_PAD]		= MNL_TYPE_UNSPEC,
+	[BRKSCOPE_A_PID]		= MNL_TYPE_U32,
+	[BRKSCOPE_A_COMM]		= MNL_TYPE_NUL_STRING,
+	[BRKSCOPE_A_START_BRK]		= MNL_TYPE_U64,
+	[BRKSCOPE_A_BRK]		= MNL_TYPE_U64,
+	[BRKSCOPE_A_HEAP_END]		= MNL_TYPE_U64,
+	[BRKSCOPE_A_GROWS]		= MNL_TYPE_U64,
+	[BRKSCOPE_A_GROWN_BYTES]	= MNL_TYPE_U64,
+	[BRKSCOPE_A_FAILED_GROWS]	= MNL_TYPE_U64,
+	[BRKSCOPE_A_SHRINKS]		= MNL_TYPE_U64,
+	[BRKSCOPE_A_SHRUNK_BYTES]	= MNL_TYPE_U64,
+	[BRKSCOPE_A_PEAK_BRK]		= MNL_TYPE_U64,
+	[BRKSCOPE_A_LAST_CHANGE_NS]	= MNL_TYPE_U64,
+	[BRKSCOPE_A_TRACKED]		= MNL_TYPE_FLAG,
+	[BRKSCOPE_A_STATS]		= MNL_TYPE_NESTED,
+	[BRKSCOPE_A_EVENT_SEQ]		= MNL_TYPE_U64,
+	[BRKSCOPE_A_EVENT_TYPE]		= MNL_TYPE_U8,
+	[BRKSCOPE_A_EVENT_SOURCE]	= MNL_TYPE_U8,
+	[BRKSCOPE_A_EVENT_OLD_BRK]	= MNL_TYPE_U64,
+	[BRKSCOPE_A_EVENT_NEW_BRK]	= MNL_TYPE_U64,
+	[BRKSCOPE_A_EVENT_LEN]		= MNL_TYPE_U64,
+	[BRKSCOPE_A_EVENT_TIME_NS]	= MNL_TYPE_U64,
+	[BRKSCOPE_A_HEAP_BYTES]		= MNL_TYPE_U64,
+};
+
 static int brkscope_attr_cb(const struct nlattr *attr, void *data)
 {
-	static const enum mnl_attr_data_type types[BRKSCOPE_A_MAX + 1] = {
-		[BRKSCOPE_A_PAD]		= MNL_TYPE_UNSPEC,
-		[BRKSCOPE_A_PID]		= MNL_TYPE_U32,
-		[BRKSCOPE_A_COMM]		= MNL_TYPE_NUL_STRING,
-		[BRKSCOPE_A_START_BRK]		= MNL_TYPE_U64,
-		[BRKSCOPE_A_BRK]		= MNL_TYPE_U64,
-		[BRKSCOPE_A_HEAP_END]		= MNL_TYPE_U64,
-		[BRKSCOPE_A_GROWS]		= MNL_TYPE_U64,
-		[BRKSCOPE_A_GROWN_BYTES]	= MNL_TYPE_U64,
-		[BRKSCOPE_A_FAILED_GROWS]	= MNL_TYPE_U64,
-		[BRKSCOPE_A_SHRINKS]		= MNL_TYPE_U64,
-		[BRKSCOPE_A_SHRUNK_BYTES]	= MNL_TYPE_U64,
-		[BRKSCOPE_A_PEAK_BRK]		= MNL_TYPE_U64,
-		[BRKSCOPE_A_LAST_CHANGE_NS]	= MNL_TYPE_U64,
-		[BRKSCOPE_A_TRACKED]		= MNL_TYPE_FLAG,
-		[BRKSCOPE_A_STATS]		= MNL_TYPE_NESTED,
-		[BRKSCOPE_A_EVENT_SEQ]		= MNL_TYPE_U64,
-		[BRKSCOPE_A_EVENT_TYPE]		= MNL_TYPE_U8,
-		[BRKSCOPE_A_EVENT_SOURCE]	= MNL_TYPE_U8,
-		[BRKSCOPE_A_EVENT_OLD_BRK]	= MNL_TYPE_U64,
-		[BRKSCOPE_A_EVENT_NEW_BRK]	= MNL_TYPE_U64,
-		[BRKSCOPE_A_EVENT_LEN]		= MNL_TYPE_U64,
-		[BRKSCOPE_A_EVENT_TIME_NS]	= MNL_TYPE_U64,
-		[BRKSCOPE_A_HEAP_BYTES]		= MNL_TYPE_U64,
-	};
+	return nl_attr_store(attr, data, brkscope_attr_types, BRKSCOPE_A_MAX);
+}
 
-	return nl_attr_store(attr, data, types, BRKSCOPE_A_MAX);
+int brkscope_attr_check(const struct nlattr *attr)
+{
+	const struct nlattr *tb[BRKSCOPE_A_MAX + 1];
+
+	return nl_attr_store(attr, tb, brkscope_attr_types,
+			     BRKSCOPE_A_MAX) == MNL_CB_OK ? 0 : -1;
 }
 
 int brkscope_msg(const struct nlmsghdr *nlh, const struct nl_ctx *nl,

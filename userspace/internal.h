@@ -126,4 +126,16 @@ int parse_pid(const char *s, uint32_t *pid);
 int brkscope_msg(const struct nlmsghdr *nlh, const struct nl_ctx *nl,
 		 uint8_t cmd, const struct nlattr **tb);
 
+/**
+ * brkscope_attr_check() - the check brkscope_msg() makes of one attribute
+ * @attr: a top-level attribute of a brkscope message
+ *
+ * For parsers that walk the attributes themselves (monitor's events): the
+ * same verdict as brkscope_msg() would give, types above BRKSCOPE_A_MAX
+ * being fine.
+ *
+ * Return: 0, or -1 with errno set if @attr would make brkscope_msg() fail.
+ */
+int brkscope_attr_check(const struct nlattr *attr);
+
 #endif /* BRKSCOPE_INTERNAL_H */

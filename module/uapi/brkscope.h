@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
 /*
  * brkscope's generic netlink interface: the one header the module and the
- * brkscope client both include.
+ * brkscope client both include.  Documentation/netlink/specs/brkscope.yaml
+ * is its YNL spec: `make lint` checks that it generates these enums.
  *
  * Every field is its own attribute, so later versions can add fields
  * without breaking old clients; clients ignore attributes they do not know.

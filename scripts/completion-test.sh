@@ -1,0 +1,62 @@
+#!/bin/bash
+# brkscope's bash completion offers its options, commands, their options,
+# --sort's keys, and live pids for get.
+#   completion-test.sh FILE   the completion script FILE (the tree's)
+#   completion-test.sh        the one bash-completion finds for brkscope
+#                             (an installed package's)
+# Prints what failed; exits non-zero if anything did.
+set -u
+# shellcheck source=/dev/null
+. /usr/share/bash-completion/bash_completion || exit 1
+if [ -n "${1:-}" ]; then
+	# shellcheck source=/dev/null
+	. "$1" || exit 1
+else
+	__load_completion brkscope || { echo "bash-completion finds no completion for brkscope"; exit 1; }
+fi
+fails=0
+
+# comp WORD...: what completing the last WORD offers, sorted, one line.
+# The words are split as bash splits them (COMP_WORDBREAKS: "=" is a word).
+comp() {
+	local COMP_WORDS=("$@") COMP_CWORD=$(($# - 1)) COMP_LINE COMP_POINT
+	COMP_LINE=$(sed 's/ = /=/g; s/ =$/=/' <<<"$*")
+	COMP_POINT=${#COMP_LINE}
+	COMPREPLY=()
+	_brkscope brkscope "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD - 1]}"
+	printf '%s\n' "${COMPREPLY[@]}" | sort | tr '\n' ' ' | sed 's/ $//'
+}
+
+# expect WANT WORD...: completing WORD... offers exactly WANT.
+expect() {
+	local want=$1 got
+	shift
+	got=$(comp "$@")
+	if [ "$got" != "$want" ]; then
+		echo "completing '$*': got '$got', wanted '$want'"
+		fails=$((fails + 1))
+	fi
+}
+
+expect "get list monitor stats" brkscope ""
+expect "get" brkscope g
+expect "list" brkscope -j l
+expect "--help --json --version -V -h -j" brkscope -
+expect "--json" brkscope --j
+expect "heap" brkscope list --sort h
+expect "grows heap pid" brkscope list --sort ""
+expect "grows heap pid" brkscope list --sort = ""
+expect "pid" brkscope list --sort = p
+expect "--sort" brkscope list -
+expect "--count -c" brkscope monitor -
+expect "" brkscope monitor -c ""
+expect "" brkscope stats ""
+# get: live pids, ours among them, and nothing that is not one.
+pids=$(comp brkscope get "")
+grep -qw -- "$$" <<<"$pids" || { echo "get offers no pid $$ (its own shell)"; fails=$((fails + 1)); }
+[ -z "$(tr ' ' '\n' <<<"$pids" | grep -v '^[0-9][0-9]*$')" ] ||
+	{ echo "get offers what is no pid: $pids"; fails=$((fails + 1)); }
+for p in $(comp brkscope get 1 "$$"); do
+	case $p in "$$"*) ;; *) echo "get 1 $$<TAB> offers $p"; fails=$((fails + 1)) ;; esac
+done
+[ "$fails" = 0 ]

@@ -1,0 +1,67 @@
+# SPDX-License-Identifier: GPL-2.0
+# bash completion for brkscope(8): its options, its commands, their
+# options, --sort's keys, and for get the pids of live processes.
+# Installed as /usr/share/bash-completion/completions/brkscope, where
+# bash-completion loads it the first time brkscope is completed.
+
+# The pids of live processes, from /proc (no ps needed).
+_brkscope_pids()
+{
+	local d
+	for d in /proc/[0-9]*; do
+		printf '%s\n' "${d#/proc/}"
+	done
+}
+
+# _brkscope_offer WORDS: those of WORDS that complete $cur.
+_brkscope_offer()
+{
+	mapfile -t COMPREPLY < <(compgen -W "$1" -- "$cur")
+}
+
+_brkscope()
+{
+	local cur prev words cword split
+	_init_completion -s || return
+
+	# The command: the first word after brkscope that is no option.
+	local i cmd=
+	for ((i = 1; i < cword; i++)); do
+		case ${words[i]} in
+		-*) ;;
+		*) cmd=${words[i]}; break ;;
+		esac
+	done
+
+	case $cmd in
+	'')
+		case $prev in
+		-h | --help | -V | --version) return ;;
+		esac
+		if [[ $cur == -* ]]; then
+			_brkscope_offer '-j --json -h --help -V --version'
+		else
+			_brkscope_offer 'get list monitor stats'
+		fi
+		;;
+	get)
+		_brkscope_offer "$(_brkscope_pids)"
+		;;
+	list)
+		if [[ $prev == --sort ]]; then
+			_brkscope_offer 'heap grows pid'
+			return
+		fi
+		$split && return
+		_brkscope_offer '--sort'
+		;;
+	monitor)
+		case $prev in
+		-c | --count) return ;; # a number
+		esac
+		$split && return
+		_brkscope_offer '-c --count'
+		;;
+	esac
+} &&
+	complete -F _brkscope brkscope
