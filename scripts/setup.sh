@@ -86,6 +86,8 @@ want+=("linux-image-$cloud" "linux-headers-$cloud")
 todo=$(missing "${want[@]}")
 if [ -n "$todo" ]; then
 	echo "setup: installing: $todo"
+	# On a shared host another run may hold dpkg's lock (deb-test.sh's
+	# installs, or another setup): wait for it rather than fail.
 	# shellcheck disable=SC2086
-	apt-get install -y -qq --no-install-recommends $todo >/dev/null
+	apt-get -o DPkg::Lock::Timeout=900 install -y -qq --no-install-recommends $todo >/dev/null
 fi
