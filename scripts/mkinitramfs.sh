@@ -159,7 +159,8 @@ for m in list(sys.modules.values()):
 	[ -n "$libs" ] || die "ldd found no shared library to carry"
 	# And what glibc loads with dlopen, which ldd cannot see: libgcc_s
 	# (pthread_exit and thread cancellation unwind with it).
-	gcc_s=$(/sbin/ldconfig -p | awk '$1 == "libgcc_s.so.1" && /x86-64/ { print $NF; exit }')
+	# (awk reads to the end: leaving early, ldconfig could die of SIGPIPE.)
+	gcc_s=$(/sbin/ldconfig -p | awk '$1 == "libgcc_s.so.1" && /x86-64/ && !n++ { print $NF }')
 	[ -n "$gcc_s" ] || die "no libgcc_s.so.1 (ldconfig -p)"
 	libs="$libs $gcc_s"
 	for lib in $libs; do
