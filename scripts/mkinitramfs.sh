@@ -27,6 +27,7 @@
 # left uncompressed: nothing to deflate on the host, nothing to inflate
 # under emulation.
 set -euo pipefail
+trap 'echo "mkinitramfs: line $LINENO: a command failed (exit $?)" >&2' ERR
 
 die() { echo "mkinitramfs: $*" >&2; exit 1; }
 self=
