@@ -29,6 +29,14 @@ test_kernels() {
 	newest_kernel '6.12.*+deb12-rt-amd64'
 }
 
+# The kernels Debian's cloud images boot (linux-image-cloud-amd64 and the
+# 6.12 release's cloud build): kprobes and debugfs but no 9p, so vm-run.sh
+# boots them with everything the guest runs inside its initramfs.
+cloud_kernels() {
+	newest_kernel '6.1.*-cloud-amd64'
+	newest_kernel '6.12.*+deb12-cloud-amd64'
+}
+
 # copy_source DIR: the module's sources, and nothing built from them, into
 # DIR (what an out-of-tree build or dkms needs); dkms.conf's version is
 # VERSION's.

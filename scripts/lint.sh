@@ -1,6 +1,7 @@
 #!/bin/bash
 # make lint: every check that needs neither a VM nor a module loaded, in
-# seconds to a minute.  For each test kernel (lib.sh: test_kernels) the
+# seconds to a minute.  For each test kernel (lib.sh: test_kernels, and
+# cloud_kernels, Debian's cloud kernels) the
 # module builds with W=1 and sparse (C=2) without a diagnostic, and dkms
 # builds it from dkms.conf, and bench's brkfloor.ko builds; checkpatch
 # finds no error in module/; the client, the selftests and the bench
@@ -20,11 +21,14 @@
 . "$top/scripts/tap.sh"
 
 lint() {
-	local k kernels
+	local k kernels clouds
 	mapfile -t kernels < <(test_kernels)
 	echo "# test kernels: ${kernels[*]}"
 	[ ${#kernels[@]} -eq 3 ] || tap "the three test kernels (6.1, 6.12, 6.12-rt) are installed" fail
-	for k in "${kernels[@]}"; do
+	mapfile -t clouds < <(cloud_kernels)
+	echo "# cloud kernels: ${clouds[*]}"
+	[ ${#clouds[@]} -eq 2 ] || tap "the two cloud kernels (6.1, 6.12) are installed" fail
+	for k in "${kernels[@]}" "${clouds[@]}"; do
 		run -q "$k: module builds with W=1 and sparse (C=2), no diagnostics" build_module "$k" C=2
 		run "$k: dkms builds the module from dkms.conf" bash "$top/scripts/dkms.sh" test "$k"
 		run -q "$k: bench's brkfloor.ko builds with W=1, no diagnostics" build_floor "$k"

@@ -66,9 +66,28 @@ if [ -z "$rt" ]; then
 fi
 want+=("linux-image-$rt" "linux-headers-$rt")
 
+# The kernels Debian's cloud images boot: linux-image-cloud-amd64 (6.1),
+# and the cloud build of the 6.12 release above (what
+# linux-image-6.12-cloud-amd64 points at; its headers, too, share
+# linux-headers-*-common with that release).  They have no 9p:
+# vm-run.sh boots them with a self-contained initramfs.
+want+=(linux-image-cloud-amd64 linux-headers-cloud-amd64)
+cloud=${v612%-amd64}-cloud-amd64
+if ! apt-cache show "linux-image-$cloud" >/dev/null 2>&1; then
+	cloud=$( (ls -d /lib/modules/6.12.*+deb12-cloud-amd64 2>/dev/null || true) | sort -V | tail -n 1 | xargs -r basename)
+	[ -n "$cloud" ] || cloud=$(newest_612 -cloud)
+fi
+if [ -z "$cloud" ]; then
+	echo "setup: no linux-image-6.12.*+deb12-cloud-amd64 in the apt sources" >&2
+	exit 1
+fi
+want+=("linux-image-$cloud" "linux-headers-$cloud")
+
 todo=$(missing "${want[@]}")
 if [ -n "$todo" ]; then
 	echo "setup: installing: $todo"
+	# On a shared host another run may hold dpkg's lock (deb-test.sh's
+	# installs, or another setup): wait for it rather than fail.
 	# shellcheck disable=SC2086
-	apt-get install -y -qq --no-install-recommends $todo >/dev/null
+	apt-get -o DPkg::Lock::Timeout=900 install -y -qq --no-install-recommends $todo >/dev/null
 fi

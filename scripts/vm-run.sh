@@ -5,7 +5,8 @@
 # The project's directory is shared on its own as well, as the guest mounts
 # a tmpfs of its own on /tmp and /run that would hide a clone there.
 #
-#   scripts/vm-run.sh [--kernel VER | --image PATH] [--out DIR] [--timeout SECS] [--mem MB] -- CMD [ARGS...]
+#   scripts/vm-run.sh [--kernel VER | --image PATH] [--out DIR] [--timeout SECS] [--mem MB]
+#                     [--self] [--carry PATH]... -- CMD [ARGS...]
 #
 # --image boots a kernel image of our own (the debug kernel of
 # scripts/debug-kernel.sh) instead of /boot/vmlinuz-VER: one with virtio-pci
@@ -27,6 +28,17 @@
 # selftest on the debug kernel under load, a storm).  360 s is above the
 # 300 s a stress test may hang before its harness says so.
 #
+# A kernel without 9p (Debian's cloud kernels: /boot/config-VER has no
+# CONFIG_9P_FS), or any kernel with --self, boots instead a self-contained
+# initramfs made for this run (mkinitramfs.sh --self, DIR/initrd.cpio):
+# the guest's root, with the project's scripts/, bench/ and VERSION, what
+# build/ holds for the guests (selftests/, userspace/, bench/bin/ and
+# VER's modules under kmod/ and bench/kmod/), and each --carry PATH, all
+# at the paths they have here; dash, bash, python3 (what `import json`
+# needs) and busybox for the rest.  No host filesystem is shared: the
+# guest sends its results over a second serial port into DIR/serial,
+# which is filed into the same files as above as they come (demux).
+#
 # Exit status: CMD's, else
 #   1    the kernel logged a splat (CMD exited 0)
 #   2    usage or set-up error (nothing booted)
@@ -43,9 +55,9 @@ set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 die() { echo "vm-run: $*" >&2; exit 2; }
-usage() { die "usage: $0 [--kernel VER | --image PATH] [--out DIR] [--timeout SECS] [--mem MB] -- CMD [ARGS...]"; }
+usage() { die "usage: $0 [--kernel VER | --image PATH] [--out DIR] [--timeout SECS] [--mem MB] [--self] [--carry PATH]... -- CMD [ARGS...]"; }
 
-ver='' image='' out='' tmo=${VM_TIMEOUT:-300} mem=1024
+ver='' image='' out='' tmo=${VM_TIMEOUT:-300} mem=1024 self='' carry=()
 while [ $# -gt 0 ]; do
 	case $1 in
 	--kernel) ver=${2:?}; shift 2 ;;
@@ -53,6 +65,8 @@ while [ $# -gt 0 ]; do
 	--out) out=${2:?}; shift 2 ;;
 	--timeout) tmo=${2:?}; shift 2 ;;
 	--mem) mem=${2:?}; shift 2 ;;
+	--self) self=1; shift ;;
+	--carry) carry+=("$(realpath -m "${2:?}")"); shift 2 ;;
 	--) shift; break ;;
 	*) usage ;;
 	esac
@@ -84,6 +98,10 @@ elif [ -z "$ver" ]; then
 fi
 [ -n "$image" ] || kernel=/boot/vmlinuz-$ver
 [ -r "$kernel" ] || die "no $kernel"
+if [ -z "$image" ] && ! grep -Eq '^CONFIG_9P_FS=[ym]' "/boot/config-$ver" 2>/dev/null; then
+	self=1
+fi
+[ -z "$self" ] || [ -z "$image" ] || die "--self needs a Debian kernel (--kernel)"
 
 out=$(realpath -m "${out:-$root/build/vm/$ver}")
 # The guest mounts its own filesystems on these, over the shares; the
@@ -106,8 +124,11 @@ find "$out" -mindepth 1 ! -path "$mark" -delete
 
 # The initramfs depends only on the kernel's modules and on mkinitramfs.sh.
 # A kernel of our own has everything built in and shares one without any
-# modules (no Debian release starts with "builtin").
-if [ -n "$image" ]; then
+# modules (no Debian release starts with "builtin").  A self-contained one
+# is made below, for this run.
+if [ -n "$self" ]; then
+	:
+elif [ -n "$image" ]; then
 	initrd=$root/build/initramfs/builtin.cpio.gz
 	if [ ! -s "$initrd" ] || [ "$root/scripts/mkinitramfs.sh" -nt "$initrd" ] ||
 		[ "$root/scripts/guest-init.sh" -nt "$initrd" ]; then
@@ -132,6 +153,18 @@ fi
 	echo
 } >"$out/guest.sh"
 
+if [ -n "$self" ]; then
+	for p in scripts bench VERSION build/selftests build/userspace build/bench/bin; do
+		[ ! -e "$root/$p" ] || carry+=("$root/$p")
+	done
+	while IFS= read -r p; do
+		carry+=("$p")
+	done < <(find "$root/build/kmod/$ver" "$root/build/bench/kmod/$ver" -name '*.ko' 2>/dev/null)
+	initrd=$out/initrd.cpio
+	"$root/scripts/mkinitramfs.sh" --self "$ver" "$initrd" "${carry[@]}" "$out/guest.sh" ||
+		die "could not make the self-contained initramfs"
+fi
+
 # One host thread runs both vCPUs.  With multi-threaded TCG, code that one
 # vCPU patches (kprobe and ftrace sites, text_poke_bp) can still run stale on
 # the other: removing even the kernel's own tracefs kretprobe from
@@ -140,6 +173,14 @@ fi
 accel=(-accel "tcg,${VM_TCG_OPTS:-thread=single}")
 [ "${BRKSCOPE_KVM:-0}" = 1 ] && accel=(-enable-kvm -cpu host)
 share() { echo "-fsdev local,id=$1,path=$2,security_model=none,multidevs=remap$3 -device virtio-9p-pci,fsdev=$1,mount_tag=$1"; }
+# The host's root and the project's directory shared read-only, DIR
+# writable; or, self-contained, DIR/serial as the guest's ttyS1.
+if [ -z "$self" ]; then
+	io="$(share hostroot / ,readonly=on) $(share brkscope_root "$root" ,readonly=on) $(share brkscope_out "$out" "")"
+else
+	# Naming the console too: a second -serial alone would become ttyS0.
+	io="-serial mon:stdio -serial file:$out/serial"
+fi
 start_tmo=${VM_START_TIMEOUT:-240}
 silence=${VM_SILENCE:-360}
 silence_busy=${VM_SILENCE_BUSY:-1200}
@@ -147,7 +188,7 @@ hz=$(getconf CLK_TCK)
 # cpu_ticks PID: the user and system time PID used so far, in ticks.
 cpu_ticks() {
 	local st
-	read -r st <"/proc/$1/stat" 2>/dev/null || { echo 0; return; }
+	read -r st 2>/dev/null <"/proc/$1/stat" || { echo 0; return; }
 	# shellcheck disable=SC2086
 	set -- ${st##*) }	# from field 3, state: utime and stime are 12 and 13
 	echo $((${12} + ${13}))
@@ -156,6 +197,20 @@ cpu_ticks() {
 console_tail() {
 	echo "vm-run: the console's last lines ($out/console.log):" >&2
 	tail -n 40 "$out/console.log" | sed 's/^/vm-run:   /' >&2
+}
+# demux: a self-contained guest's results, "NAME LINE" lines in DIR/serial,
+# into DIR/NAME as a guest with the 9p share writes them: output from when
+# it started, rc only once it came (the guest's last line).
+demux() {
+	[ -n "$self" ] || return 0
+	awk -v d="$out" '
+	{ sub(/\r$/, ""); sp = index($0, " ") }
+	!sp { next }
+	{ n = substr($0, 1, sp - 1); l = substr($0, sp + 1) }
+	n == "started" { printf "" >(d "/output") }
+	n == "started" || n == "output" || n == "init-error" || n == "dmesg" { print l >(d "/" n) }
+	n == "rc" { rc = l; have = 1 }
+	END { if (have) print rc >(d "/rc") }' "$out/serial" 2>/dev/null || true
 }
 # scan FILE...: the one splat scan; its findings in DIR/splats, and on stderr.
 scan() {
@@ -170,14 +225,13 @@ scan() {
 start=$SECONDS
 rc=0
 # The console goes to a file: a pipe would stay open until QEMU exits and
-# the first line can be lost anyway; results come back through the share.
+# the first line can be lost anyway; results come back through the share
+# (or the second serial port).
 # shellcheck disable=SC2046,SC2086
 timeout -k 10 "$tmo" qemu-system-x86_64 "${accel[@]}" -m "$mem" -smp 2 \
 	-nographic -no-reboot -net none -kernel "$kernel" -initrd "$initrd" \
 	-append "console=ttyS0 panic=-1 loglevel=5 vmrun.root=$root vmrun.out=$out" \
-	$(share hostroot / ,readonly=on) $(share brkscope_root "$root" ,readonly=on) \
-	$(share brkscope_out "$out" "") \
-	${QEMU_EXTRA:-} </dev/null >"$out/console.log" 2>&1 &
+	$io ${QEMU_EXTRA:-} </dev/null >"$out/console.log" 2>&1 &
 qpid=$!
 trap 'kill "$qpid" 2>/dev/null' EXIT
 
@@ -186,9 +240,10 @@ stopped='' size=-1 quiet_since=$SECONDS busy_since=$SECONDS qemu='' ticks=0
 while kill -0 "$qpid" 2>/dev/null; do
 	sleep 2
 	now=$SECONDS
-	s=$(stat -c %s "$out/console.log" "$out/output" 2>/dev/null | tr '\n' ' ' || true)
+	s=$(stat -c %s "$out/console.log" "$out/output" "$out/serial" 2>/dev/null | tr '\n' ' ' || true)
 	if [ "$s" != "$size" ]; then
 		size=$s quiet_since=$now busy_since=$now
+		demux
 	fi
 	# QEMU is timeout's child; busy: a tenth of a core over these 2 s.
 	[ -n "$qemu" ] || read -r qemu _ <"/proc/$qpid/task/$qpid/children" 2>/dev/null || true
@@ -215,6 +270,7 @@ done
 wait "$qpid" || rc=$?
 trap - EXIT
 secs=$((SECONDS - start))
+demux
 
 if [ -n "$stopped" ]; then
 	console_tail
