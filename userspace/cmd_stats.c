@@ -9,81 +9,11 @@
 
 #include "internal.h"
 #include "output.h"
-
-/*
- * The figures this client knows: names as in the uapi enum, lower-case
- * without the prefix, and as the module's debugfs stats file prints them.
- * Every one is a u64.
- */
-static const char *const stat_names[BRKSCOPE_STATS_A_MAX + 1] = {
-	[BRKSCOPE_STATS_A_PROBE_HITS]		= "probe_hits",
-	[BRKSCOPE_STATS_A_PROBE_MISSED]		= "probe_missed",
-	[BRKSCOPE_STATS_A_DO_BRK_FLAGS_HITS]	= "do_brk_flags_hits",
-	[BRKSCOPE_STATS_A_DO_BRK_FLAGS_MISSED]	= "do_brk_flags_missed",
-	[BRKSCOPE_STATS_A_BRK_SYSCALL_HITS]	= "brk_syscall_hits",
-	[BRKSCOPE_STATS_A_BRK_SYSCALL_MISSED]	= "brk_syscall_missed",
-	[BRKSCOPE_STATS_A_EXIT_MMAP_HITS]	= "exit_mmap_hits",
-	[BRKSCOPE_STATS_A_EXIT_MMAP_MISSED]	= "exit_mmap_missed",
-	[BRKSCOPE_STATS_A_LOADER_MAPS]		= "loader_maps",
-	[BRKSCOPE_STATS_A_RECORDS_IN_USE]	= "records_in_use",
-	[BRKSCOPE_STATS_A_RECORDS_LIMIT]	= "records_limit",
-	[BRKSCOPE_STATS_A_RECORDS_DROPPED]	= "records_dropped",
-	[BRKSCOPE_STATS_A_EVENTS_SENT]		= "events_sent",
-	[BRKSCOPE_STATS_A_EVENTS_DROPPED]	= "events_dropped",
-	[BRKSCOPE_STATS_A_RECORDS_STALE]	= "records_stale",
-	[BRKSCOPE_STATS_A_RECORD_POOL_BYTES]	= "record_pool_bytes",
-	[BRKSCOPE_STATS_A_RECORD_TABLE_BYTES]	= "record_table_bytes",
-	[BRKSCOPE_STATS_A_EVENT_RING_BYTES]	= "event_ring_bytes",
-};
-
-struct stats_data {
-	const struct nl_ctx *nl;
-	bool got;
-	bool has[BRKSCOPE_STATS_A_MAX + 1];
-	uint64_t value[BRKSCOPE_STATS_A_MAX + 1];
-};
-
-/* The BRKSCOPE_A_STATS nest: the figures of stat_names[], all u64. */
-static int stats_attr_cb(const struct nlattr *attr, void *data)
-{
-	enum mnl_attr_data_type types[BRKSCOPE_STATS_A_MAX + 1];
-	int i;
-
-	for (i = 0; i <= BRKSCOPE_STATS_A_MAX; i++)
-		types[i] = stat_names[i] ? MNL_TYPE_U64 : MNL_TYPE_UNSPEC;
-	return nl_attr_store(attr, data, types, BRKSCOPE_STATS_A_MAX);
-}
-
-static int stats_cb(const struct nlmsghdr *nlh, void *data)
-{
-	const struct nlattr *stb[BRKSCOPE_STATS_A_MAX + 1] = { NULL };
-	const struct nlattr *tb[BRKSCOPE_A_MAX + 1];
-	struct stats_data *d = data;
-	int i, ret;
-
-	ret = brkscope_msg(nlh, d->nl, BRKSCOPE_CMD_GET_STATS, tb);
-	if (ret <= 0)
-		return ret < 0 ? MNL_CB_ERROR : MNL_CB_OK;
-	if (!tb[BRKSCOPE_A_STATS] ||
-	    mnl_attr_parse_nested(tb[BRKSCOPE_A_STATS], stats_attr_cb,
-				  stb) < 0) {
-		errno = EPROTO;
-		return MNL_CB_ERROR;
-	}
-	for (i = 0; i <= BRKSCOPE_STATS_A_MAX; i++) {
-		if (stb[i] && stat_names[i]) {
-			d->has[i] = true;
-			d->value[i] = mnl_attr_get_u64(stb[i]);
-		}
-	}
-	d->got = true;
-	return MNL_CB_OK;
-}
+#include "stats.h"
 
 int cmd_stats(const struct opts *opts, int argc, char **argv)
 {
-	struct stats_data d = { 0 };
-	struct nlmsghdr *nlh;
+	struct stats st;
 	struct nl_ctx nl;
 	struct out o;
 	int i, ret, width = 0;
@@ -98,13 +28,7 @@ int cmd_stats(const struct opts *opts, int argc, char **argv)
 		nl_close(&nl);
 		return ret;
 	}
-	d.nl = &nl;
-	nlh = nl_genl_msg(&nl, nl.family_id, BRKSCOPE_CMD_GET_STATS,
-			  BRKSCOPE_GENL_VERSION, 0);
-	ret = nl_request(&nl, nlh, stats_cb, &d);
-	if (!ret && !d.got)
-		ret = nl_fail(&nl, EPROTO, "the kernel sent no statistics");
-	if (ret) {
+	if (stats_fetch(&nl, &st)) {
 		ret = report_nl_error("stats", &nl);
 		nl_close(&nl);
 		return ret;
@@ -117,9 +41,9 @@ int cmd_stats(const struct opts *opts, int argc, char **argv)
 	out_init(&o, stdout, opts->json, width);
 	out_object_begin(&o, NULL);
 	for (i = 0; i <= BRKSCOPE_STATS_A_MAX; i++)
-		if (d.has[i])
+		if (st.has[i])
 			print_u64(&o, stat_names[i], stat_names[i], NULL,
-				  d.value[i]);
+				  st.value[i]);
 	out_object_end(&o);
 	if (out_flush(&o) < 0) {
 		pr_err("stats: writing output: %s", strerror(errno));
