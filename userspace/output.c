@@ -1004,3 +1004,8 @@ void print_note(struct out *o, const char *key, uint64_t v, bool flag,
 	out_putc(o, '\n');
 	out_settle(o);
 }
+
+size_t out_utf8_len(const char *s)
+{
+	return utf8_len((const unsigned char *)s);
+}

@@ -281,6 +281,15 @@ void print_note(struct out *o, const char *key, uint64_t v, bool flag,
 char *out_sanitize(char *dst, size_t size, const char *src);
 
 /**
+ * out_utf8_len() - the length of the UTF-8 sequence a string starts with
+ * @s: the string, not at its end
+ *
+ * Return: 1 to 4, or 0 if @s does not start a valid UTF-8 sequence
+ * (overlong forms, surrogates and code points above U+10FFFF are invalid).
+ */
+size_t out_utf8_len(const char *s);
+
+/**
  * out_human_size() - a byte count in KiB, MiB, ... with one decimal
  * @dst: buffer
  * @size: size of @dst
