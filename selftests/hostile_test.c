@@ -79,7 +79,7 @@
 /* The rows name lengths: a GET with a PID is 28 bytes, ATTR1. */
 _Static_assert(ATTR0 == 20 && ATTR1 == 28, "the rows' byte counts");
 /* A new attribute wants its rows in the matrix below. */
-_Static_assert(BRKSCOPE_A_MAX == BRKSCOPE_A_HEAP_BYTES,
+_Static_assert(BRKSCOPE_A_MAX == BRKSCOPE_A_CGROUP_ID,
 	       "add the new attribute's SHAPE_ROWS() to hostile[]");
 
 enum outcome {
@@ -596,6 +596,7 @@ static const struct hrow hostile[] = {
 	SHAPE_ROWS(BRKSCOPE_A_EVENT_LEN, UNKNOWN_AFTER_PID),
 	SHAPE_ROWS(BRKSCOPE_A_EVENT_TIME_NS, UNKNOWN_AFTER_PID),
 	SHAPE_ROWS(BRKSCOPE_A_HEAP_BYTES, UNKNOWN_AFTER_PID),
+	SHAPE_ROWS(BRKSCOPE_A_CGROUP_ID, UNKNOWN_AFTER_PID),
 	SHAPE_ROWS(BRKSCOPE_A_MAX + 1, UNKNOWN_AFTER_PID),
 
 	/* PID values out of the policy's range 1..PID_MAX_LIMIT. */

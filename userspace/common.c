@@ -166,6 +166,7 @@ static const enum mnl_attr_data_type brkscope_attr_types[BRKSCOPE_A_MAX + 1] = {
 	[BRKSCOPE_A_EVENT_LEN]		= MNL_TYPE_U64,
 	[BRKSCOPE_A_EVENT_TIME_NS]	= MNL_TYPE_U64,
 	[BRKSCOPE_A_HEAP_BYTES]		= MNL_TYPE_U64,
+	[BRKSCOPE_A_CGROUP_ID]		= MNL_TYPE_U64,
 };
 
 static int brkscope_attr_cb(const struct nlattr *attr, void *data)

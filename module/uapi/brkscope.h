@@ -30,6 +30,11 @@
  *     BRKSCOPE_A_LAST_CHANGE_NS u64   boot-time ns (to the tick) when the last
  *                                     counted call started, absent if none
  *     BRKSCOPE_A_TRACKED        flag  present if brkscope has a record
+ *     BRKSCOPE_A_CGROUP_ID      u64   cgroup v2 id (the kernfs id that
+ *                                     name_to_handle_at() gives for its
+ *                                     directory): where the process made
+ *                                     its last brk(2) call asking for a
+ *                                     break; with no record, where it is
  *
  * BRKSCOPE_CMD_GET (dump, NLM_F_DUMP): every live process that both the
  *   socket's opener and the task reading the socket may ptrace-read, in pid
@@ -55,6 +60,7 @@
  *                                     growth (ELF loader: end of .bss map)
  *     BRKSCOPE_A_EVENT_LEN      u64   page-aligned bytes mapped or unmapped
  *     BRKSCOPE_A_EVENT_TIME_NS  u64   boot-time ns
+ *     BRKSCOPE_A_CGROUP_ID      u64   cgroup v2 id of the thread
  */
 #ifndef _UAPI_BRKSCOPE_H
 #define _UAPI_BRKSCOPE_H
@@ -98,6 +104,7 @@ enum brkscope_attr {
 	BRKSCOPE_A_EVENT_LEN,
 	BRKSCOPE_A_EVENT_TIME_NS,
 	BRKSCOPE_A_HEAP_BYTES,
+	BRKSCOPE_A_CGROUP_ID,
 
 	__BRKSCOPE_A_MAX,
 	BRKSCOPE_A_MAX = __BRKSCOPE_A_MAX - 1

@@ -229,7 +229,7 @@ int resolve(int fd, const char *name, const char *group,
 static bool is_u64_attr(int type)
 {
 	return (type >= BRKSCOPE_A_START_BRK && type <= BRKSCOPE_A_LAST_CHANGE_NS) ||
-	       type == BRKSCOPE_A_HEAP_BYTES;
+	       type == BRKSCOPE_A_HEAP_BYTES || type == BRKSCOPE_A_CGROUP_ID;
 }
 
 void parse_proc(const struct nlmsghdr *nlh, struct proc_info *p)
