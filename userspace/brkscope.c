@@ -19,6 +19,7 @@ static const struct {
 	const char *name;
 	int (*run)(const struct opts *opts, int argc, char **argv);
 } commands[] = {
+	{ "export", cmd_export },
 	{ "get", cmd_get },
 	{ "list", cmd_list },
 	{ "monitor", cmd_monitor },
@@ -32,6 +33,13 @@ static void usage(FILE *fp)
 "Show the program break (brk heap) of processes, as brkscope.ko sees it.\n"
 "\n"
 "Commands:\n"
+"  export [-o FILE|-] [--top N]    heap figures per cgroup and comm, and the\n"
+"                                  module's, for node_exporter's textfile\n"
+"                                  collector (Prometheus's text format);\n"
+"                                  replaces FILE atomically, - is stdout;\n"
+"                                  --top N: also the N largest heaps, one\n"
+"                                  series per process; default FILE:\n"
+"      /var/lib/prometheus/node-exporter/brkscope.prom\n"
 "  get PID...                      one block per process\n"
 "  list [--sort heap|grows|pid]    a table of every process you may inspect\n"
 "                                  (default order: pid; heap and grows:\n"

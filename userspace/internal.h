@@ -38,6 +38,7 @@ struct opts {
 	bool json;
 };
 
+int cmd_export(const struct opts *opts, int argc, char **argv);
 int cmd_get(const struct opts *opts, int argc, char **argv);
 int cmd_list(const struct opts *opts, int argc, char **argv);
 int cmd_monitor(const struct opts *opts, int argc, char **argv);
