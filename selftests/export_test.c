@@ -26,6 +26,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <net/if.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <sched.h>
@@ -36,6 +37,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -544,6 +546,36 @@ static double textfile_scrape_error(struct __test_metadata *_metadata)
 	return s->value;
 }
 
+/*
+ * Bring the loopback device up if it is down (the test guests leave it
+ * so), or down again (@up false); *@changed says whether it was changed.
+ * The module's family lives in the initial network namespace only, where
+ * the client must run: node_exporter listens there too.  No assertion:
+ * teardown calls it.  Returns 0 or -errno.
+ */
+static int set_loopback(bool up, bool *changed)
+{
+	struct ifreq ifr = { .ifr_name = "lo" };
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	int ret = 0;
+
+	*changed = false;
+	if (fd < 0)
+		return -errno;
+	if (ioctl(fd, SIOCGIFFLAGS, &ifr)) {
+		ret = -errno;
+	} else if (!!(ifr.ifr_flags & IFF_UP) != up) {
+		ifr.ifr_flags = up ? ifr.ifr_flags | IFF_UP :
+				     ifr.ifr_flags & ~IFF_UP;
+		if (ioctl(fd, SIOCSIFFLAGS, &ifr))
+			ret = -errno;
+		else
+			*changed = true;
+	}
+	close(fd);
+	return ret;
+}
+
 /* ---- the fixture ---- */
 
 FIXTURE(export) {
@@ -552,6 +584,7 @@ FIXTURE(export) {
 	char cg[2][128];	/* cgroups made, "" if none */
 	bool mounted_cgroup2;	/* this test mounted CGROUP_ROOT */
 	struct kid kids[2];
+	bool lo_raised;		/* this test brought lo up */
 	int ne_pid;		/* node_exporter, 0 if not running */
 	int port;		/* its port */
 	char ne_log[128];	/* its stderr */
@@ -612,6 +645,8 @@ FIXTURE_TEARDOWN(export)
 		if (wait_timeout(self->ne_pid, 10000) == -1)
 			TH_LOG("node_exporter did not stop on SIGTERM: killed");
 	}
+	if (self->lo_raised && set_loopback(false, &self->lo_raised))
+		TH_LOG("lo left up: %s", strerror(errno));
 	kill_kids_and_others(self->kids, NULL);
 	reap_all_children();
 	for (i = 0; i < 2; i++)
@@ -636,6 +671,8 @@ static void start_node_exporter(struct __test_metadata *_metadata,
 	if (access(ne, X_OK))
 		SKIP(return, "%s: %s (Debian's prometheus-node-exporter)", ne,
 		     strerror(errno));
+	ret = set_loopback(true, &self->lo_raised);
+	ASSERT_EQ(0, ret) TH_LOG("bringing lo up: %s", strerror(-ret));
 	self->port = free_port(_metadata);
 	snprintf(listen, sizeof(listen), "--web.listen-address=127.0.0.1:%d",
 		 self->port);
@@ -668,6 +705,8 @@ static void start_node_exporter(struct __test_metadata *_metadata,
 			ASSERT_TRUE(false) TH_LOG("node_exporter exited (status %#x): %s",
 						  status, log);
 		}
+		ASSERT_EQ(-ECONNREFUSED, ret)
+			TH_LOG("connect 127.0.0.1:%d: %s", self->port, strerror(-ret));
 		ASSERT_GT(deadline, boottime_ns())
 			TH_LOG("node_exporter not listening on 127.0.0.1:%d after %d ms: %s",
 			       self->port, NE_START_MS, strerror(-ret));
