@@ -1,6 +1,6 @@
 #!/bin/bash
 # brkscope's bash completion offers its options, commands, their options,
-# --sort's keys, and live pids for get.
+# --sort's keys, live pids for get, and file names for export -o.
 #   completion-test.sh FILE   the completion script FILE (the tree's)
 #   completion-test.sh        the one bash-completion finds for brkscope
 #                             (an installed package's)
@@ -38,7 +38,7 @@ expect() {
 	fi
 }
 
-expect "get list monitor stats" brkscope ""
+expect "export get list monitor stats" brkscope ""
 expect "get" brkscope g
 expect "list" brkscope -j l
 expect "--help --json --version -V -h -j" brkscope -
@@ -51,6 +51,13 @@ expect "--sort" brkscope list -
 expect "--count -c" brkscope monitor -
 expect "" brkscope monitor -c ""
 expect "" brkscope stats ""
+expect "--output --top -o" brkscope export -
+expect "" brkscope export --top ""
+# export -o: file names, of the directory completed in.
+d=$(mktemp -d) && touch "$d/a.prom" "$d/b.prom" &&
+	expect "$d/a.prom $d/b.prom" brkscope export -o "$d/" &&
+	expect "$d/a.prom" brkscope export --output = "$d/a"
+rm -rf "${d:?}"
 # get: live pids, ours among them, and nothing that is not one.
 pids=$(comp brkscope get "")
 grep -qw -- "$$" <<<"$pids" || { echo "get offers no pid $$ (its own shell)"; fails=$((fails + 1)); }

@@ -121,6 +121,8 @@ purge_now() {
 	left=$( (ls -d /var/lib/dkms/brkscope /usr/src/brkscope-* \
 		/lib/modules/*/updates/dkms/brkscope.ko* 2>/dev/null) || true)
 	check "dkms's tree and every module it installed are gone" test -z "$left"
+	check "purge disabled brkscope-export.timer" \
+		test ! -e /etc/systemd/system/timers.target.wants/brkscope-export.timer
 	[ -z "$left" ] || echo "$left" | sed 's/^/  left: /'
 	left=$( (grep -l 'brkscope\.ko' /lib/modules/*/modules.dep 2>/dev/null) || true)
 	check "no modules.dep names brkscope any more" test -z "$left"
@@ -233,6 +235,10 @@ install_now() {
 		bash -c "dpkg -L brkscope | grep -qx /usr/sbin/brkscope &&
 			dpkg -L brkscope | grep -qx /usr/share/man/man8/brkscope.8.gz &&
 			dpkg -L brkscope | grep -qx /usr/share/bash-completion/completions/brkscope"
+	check "brkscope-export.timer and .service are installed, the timer enabled (timers.target wants it)" \
+		bash -c "dpkg -L brkscope | grep -qx /lib/systemd/system/brkscope-export.timer &&
+			dpkg -L brkscope | grep -qx /lib/systemd/system/brkscope-export.service &&
+			test -L /etc/systemd/system/timers.target.wants/brkscope-export.timer"
 	out=$(/usr/sbin/brkscope --version 2>&1)
 	check "brkscope --version says brkscope $version and that the module is not loaded, exit 0" \
 		test "$out" = "brkscope $version

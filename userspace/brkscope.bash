@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # bash completion for brkscope(8): its options, its commands, their
-# options, --sort's keys, and for get the pids of live processes.
+# options, --sort's keys, for get the pids of live processes, and for
+# export -o file names.
 # Installed as /usr/share/bash-completion/completions/brkscope, where
 # bash-completion loads it the first time brkscope is completed.
 
@@ -41,8 +42,19 @@ _brkscope()
 		if [[ $cur == -* ]]; then
 			_brkscope_offer '-j --json -h --help -V --version'
 		else
-			_brkscope_offer 'get list monitor stats'
+			_brkscope_offer 'export get list monitor stats'
 		fi
+		;;
+	export)
+		case $prev in
+		-o | --output)
+			_filedir
+			return
+			;;
+		--top) return ;; # a number
+		esac
+		$split && return
+		_brkscope_offer '-o --output --top'
 		;;
 	get)
 		_brkscope_offer "$(_brkscope_pids)"
