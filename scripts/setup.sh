@@ -5,12 +5,16 @@
 # newest linux-image-6.12.*+deb12-amd64 the archive offers is chosen here.
 set -euo pipefail
 
+# prometheus-node-exporter: export_test's guests run it from the host's
+# root (on a host that runs systemd, the package also starts its own
+# service, on port 9100).
 want=(gcc make libc6-dev bc flex bison kmod cpio xz-utils gzip
       busybox-static qemu-system-x86 util-linux strace sparse dkms
       libmnl-dev pkg-config linux-image-amd64 linux-headers-amd64
       linux-source-6.1 python3 libelf-dev
       linux-source-6.12 python3-yaml python3-jsonschema
-      debhelper dh-dkms dpkg-dev lintian bash-completion)
+      debhelper dh-dkms dpkg-dev lintian bash-completion
+      prometheus-node-exporter)
 
 missing() {
 	local p
