@@ -657,20 +657,31 @@ FIXTURE_TEARDOWN(export)
 	remove_dir(self->dir);
 }
 
-/* Start node_exporter on a free port, serving dir's *.prom; skip if absent. */
+/* node_exporter's path: $BRKSCOPE_NODE_EXPORTER or Debian's. */
+static const char *node_exporter(void)
+{
+	const char *ne = getenv("BRKSCOPE_NODE_EXPORTER");
+
+	return ne && *ne ? ne : NODE_EXPORTER;
+}
+
+/* In a test: skip it unless node_exporter is there, else start it. */
+#define START_NODE_EXPORTER() do {					\
+	if (access(node_exporter(), X_OK))				\
+		SKIP(return, "%s: %s (Debian's prometheus-node-exporter)", \
+		     node_exporter(), strerror(errno));			\
+	start_node_exporter(_metadata, self);				\
+} while (0)
+
+/* Start node_exporter on a free port, serving dir's *.prom. */
 static void start_node_exporter(struct __test_metadata *_metadata,
 				FIXTURE_DATA(export) *self)
 {
-	const char *ne = getenv("BRKSCOPE_NODE_EXPORTER");
+	const char *ne = node_exporter();
 	char listen[64], textdir[128], log[4096];
 	uint64_t deadline;
 	int status, ret;
 
-	if (!ne || !*ne)
-		ne = NODE_EXPORTER;
-	if (access(ne, X_OK))
-		SKIP(return, "%s: %s (Debian's prometheus-node-exporter)", ne,
-		     strerror(errno));
 	ret = set_loopback(true, &self->lo_raised);
 	ASSERT_EQ(0, ret) TH_LOG("bringing lo up: %s", strerror(-ret));
 	self->port = free_port(_metadata);
@@ -876,7 +887,7 @@ EXPORT_TEST(node_exporter_serves_the_exact_figures_of_two_cgroups)
 	struct known k[2];
 
 	REQUIRE_BRKSCOPE();
-	start_node_exporter(_metadata, self);
+	START_NODE_EXPORTER();
 	two_known(_metadata, self, k);
 	export_ok(_metadata, self);
 	scrape_metrics(_metadata, self->port);
@@ -903,7 +914,7 @@ EXPORT_TEST(exports_while_node_exporter_scrapes_never_show_a_torn_file)
 	ssize_t n;
 
 	REQUIRE_BRKSCOPE();
-	start_node_exporter(_metadata, self);
+	START_NODE_EXPORTER();
 	two_known(_metadata, self, k);
 	export_ok(_metadata, self);
 
@@ -964,7 +975,7 @@ EXPORT_TEST(a_file_cut_short_fails_the_torn_file_checks)
 	int fd;
 
 	REQUIRE_BRKSCOPE();
-	start_node_exporter(_metadata, self);
+	START_NODE_EXPORTER();
 	two_known(_metadata, self, k);
 	ASSERT_EQ(0, CLIENT("export", "-o", "-")) TH_LOG("%s", client_err);
 	memcpy(text, client_out, client_out_len + 1);
@@ -1005,7 +1016,7 @@ EXPORT_TEST(odd_comm_and_cgroup_names_reach_node_exporter_escaped)
 	unsigned long old, cur;
 
 	REQUIRE_BRKSCOPE();
-	start_node_exporter(_metadata, self);
+	START_NODE_EXPORTER();
 	snprintf(cgname, sizeof(cgname), "brkscope-export-%d-q\"\\", getpid());
 	cgroup = make_cgroup(_metadata, self, 0, cgname);
 	snprintf(target, sizeof(target), "%s/brk_child", exe_dir);
