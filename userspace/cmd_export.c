@@ -201,7 +201,7 @@ static void series_vec_free(struct series_vec *sv)
 	sv->n = 0;
 }
 
-/* Room for @n series, their labels made from @cgroup and @comm. */
+/* Room for @n series, which series_add() fills.  Return: 0 or -1 (ENOMEM). */
 static int series_alloc(struct series_vec *sv, size_t n)
 {
 	sv->n = 0;
@@ -209,6 +209,10 @@ static int series_alloc(struct series_vec *sv, size_t n)
 	return n && !sv->v ? -1 : 0;
 }
 
+/*
+ * The next series, with @cgroup and @comm as label values (prom_utf8())
+ * and figures the caller sets.  Return: 0 or -1 (ENOMEM).
+ */
 static int series_add(struct series_vec *sv, const char *cgroup,
 		      const char *comm)
 {
