@@ -454,7 +454,11 @@ static int replace_file(const char *path, const char *data, size_t len)
 	sigaddset(&block, SIGINT);
 	sigaddset(&block, SIGTERM);
 	sigaddset(&block, SIGHUP);
-	sigprocmask(SIG_BLOCK, &block, &old);
+	if (sigprocmask(SIG_BLOCK, &block, &old)) {
+		pr_err("export: blocking signals: %s", strerror(errno));
+		free(tmp);
+		return EXIT_ERROR;
+	}
 
 	fd = mkostemp(tmp, O_CLOEXEC);
 	if (fd < 0) {
@@ -509,7 +513,10 @@ fail:
 	if (unlink(tmp))
 		pr_err("export: removing %s: %s", shown, strerror(errno));
 out:
-	sigprocmask(SIG_SETMASK, &old, NULL);
+	if (sigprocmask(SIG_SETMASK, &old, NULL)) {
+		pr_err("export: unblocking signals: %s", strerror(errno));
+		ret = EXIT_ERROR;
+	}
 	free(tmp);
 	return ret;
 }
