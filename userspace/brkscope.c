@@ -23,6 +23,7 @@ static const struct {
 	{ "list", cmd_list },
 	{ "monitor", cmd_monitor },
 	{ "stats", cmd_stats },
+	{ "top", cmd_top },
 };
 
 static void usage(FILE *fp)
@@ -43,6 +44,11 @@ static void usage(FILE *fp)
 "                                  receive buffer (default 8M), -v: say its\n"
 "                                  size\n"
 "  stats                           the module's own counters\n"
+"  top [-b] [-d SECONDS] [-n N] [-s rate|heap|grows|pid] [-B]\n"
+"      [--by comm|cgroup]          a live view, one row per process or group,\n"
+"                                  refreshed every SECONDS (default 1); keys\n"
+"                                  r h g p sort, b bytes, q quit; -b plain\n"
+"                                  text frames, -n stop after N refreshes\n"
 "\n"
 "Options:\n"
 "  -j, --json      JSON output: get and list print an array, stats an\n"
