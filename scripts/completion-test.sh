@@ -38,7 +38,7 @@ expect() {
 	fi
 }
 
-expect "get list monitor stats" brkscope ""
+expect "get list monitor stats top" brkscope ""
 expect "get" brkscope g
 expect "list" brkscope -j l
 expect "--help --json --version -V -h -j" brkscope -
@@ -51,6 +51,11 @@ expect "--sort" brkscope list -
 expect "--count -c" brkscope monitor -
 expect "" brkscope monitor -c ""
 expect "" brkscope stats ""
+expect "--batch --by --bytes --delay --iterations --sort -B -b -d -n -s" brkscope top -
+expect "grows heap pid rate" brkscope top -s ""
+expect "rate" brkscope top --sort = r
+expect "cgroup comm" brkscope top --by ""
+expect "" brkscope top -d ""
 # get: live pids, ours among them, and nothing that is not one.
 pids=$(comp brkscope get "")
 grep -qw -- "$$" <<<"$pids" || { echo "get offers no pid $$ (its own shell)"; fails=$((fails + 1)); }

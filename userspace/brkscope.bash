@@ -41,7 +41,7 @@ _brkscope()
 		if [[ $cur == -* ]]; then
 			_brkscope_offer '-j --json -h --help -V --version'
 		else
-			_brkscope_offer 'get list monitor stats'
+			_brkscope_offer 'get list monitor stats top'
 		fi
 		;;
 	get)
@@ -61,6 +61,21 @@ _brkscope()
 		esac
 		$split && return
 		_brkscope_offer '-c --count'
+		;;
+	top)
+		case $prev in
+		-s | --sort)
+			_brkscope_offer 'rate heap grows pid'
+			return
+			;;
+		--by)
+			_brkscope_offer 'comm cgroup'
+			return
+			;;
+		-d | --delay | -n | --iterations) return ;; # a number
+		esac
+		$split && return
+		_brkscope_offer '-b --batch -B --bytes -d --delay -n --iterations -s --sort --by'
 		;;
 	esac
 } &&
