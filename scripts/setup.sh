@@ -10,7 +10,8 @@ want=(gcc make libc6-dev bc flex bison kmod cpio xz-utils gzip
       libmnl-dev pkg-config linux-image-amd64 linux-headers-amd64
       linux-source-6.1 python3 libelf-dev
       linux-source-6.12 python3-yaml python3-jsonschema
-      debhelper dh-dkms dpkg-dev lintian bash-completion)
+      debhelper dh-dkms dpkg-dev lintian bash-completion
+      libncurses-dev tmux)
 
 missing() {
 	local p
