@@ -213,8 +213,7 @@ static size_t columns(const struct top_frame *f, struct col *c)
 	c[n++] = (struct col){ COL_HEAP, "HEAP", 1, false, false, 0, 0 };
 	c[n++] = (struct col){ COL_RATE, "RATE/s", 2, false, false, 0, 0 };
 	c[n++] = (struct col){ COL_GROWS, "GROWS", 4, false, false, 0, 0 };
-	c[n++] = (struct col){ COL_SPARK, "HEAP, LAST MINUTE", 5, true, true,
-			       0, 0 };
+	c[n++] = (struct col){ COL_SPARK, "LAST 60s", 5, true, true, 0, 0 };
 	return n;
 }
 
@@ -226,9 +225,10 @@ static size_t columns(const struct top_frame *f, struct col *c)
  * @width: the terminal's width, 0 for no limit (batch)
  * @nrows: rows whose cells count for the widths (those that will show)
  *
- * Numbers keep their natural width; a name column may narrow down to
- * NAME_MIN and the sparkline to SPARK_MIN before they are dropped, and
- * what width is left over widens them again, names first.
+ * In priority order, each column gets its natural width if that fits;
+ * else a name may narrow down to NAME_MIN and the sparkline (which starts
+ * at SPARK_MIN) take what is left, else the column is dropped.  What
+ * width is left at the end widens the sparkline to a column a second.
  */
 static void layout(const struct top_frame *f, struct col *c, size_t n,
 		   int width, size_t nrows)
@@ -264,10 +264,13 @@ static void layout(const struct top_frame *f, struct col *c, size_t n,
 		return;
 	}
 
-	/* Most important first, each at its least width, while they fit. */
+	/*
+	 * Most important first, each whole if it fits, else (a name, the
+	 * sparkline) at its least width, else not at all.
+	 */
 	for (prio = 0; prio < 8; prio++) {
 		for (i = 0; i < n; i++) {
-			int least = c[i].natural;
+			int sep = used ? 1 : 0, least = c[i].natural;
 
 			if (c[i].prio != prio)
 				continue;
@@ -278,20 +281,24 @@ static void layout(const struct top_frame *f, struct col *c, size_t n,
 				if (least > floor)
 					least = floor;
 			}
-			if (used + (used ? 1 : 0) + least > width)
+			if (c[i].id != COL_SPARK &&
+			    used + sep + c[i].natural <= width)
+				c[i].width = c[i].natural;
+			else if (used + sep + least <= width)
+				c[i].width = least;
+			else
 				continue;
-			used += (used ? 1 : 0) + least;
-			c[i].width = least;
+			used += sep + c[i].width;
 		}
 	}
-	/* Then what is left widens the flexible ones, names first. */
+	/* What is left widens the sparkline, then a name cut short. */
 	extra = width - used;
 	for (k = 0; k < 2; k++) {
 		for (i = 0; i < n && extra > 0; i++) {
 			int more;
 
 			if (!c[i].width || !c[i].flex ||
-			    (c[i].id == COL_SPARK) != (k == 1))
+			    (c[i].id == COL_SPARK) != (k == 0))
 				continue;
 			more = c[i].natural - c[i].width;
 			if (more > extra)
