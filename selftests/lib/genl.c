@@ -304,6 +304,7 @@ void parse_event(const struct nlmsghdr *nlh, struct brk_event *ev)
 		case BRKSCOPE_A_EVENT_NEW_BRK:	dst = &ev->new_brk; break;
 		case BRKSCOPE_A_EVENT_LEN:	dst = &ev->len; break;
 		case BRKSCOPE_A_EVENT_TIME_NS:	dst = &ev->time_ns; break;
+		case BRKSCOPE_A_CGROUP_ID:	dst = &ev->cgroup_id; break;
 		case BRKSCOPE_A_EVENT_TYPE:
 		case BRKSCOPE_A_EVENT_SOURCE:	want = MNL_TYPE_U8; break;
 		case BRKSCOPE_A_PID:		want = MNL_TYPE_U32; break;
@@ -328,7 +329,7 @@ void parse_event(const struct nlmsghdr *nlh, struct brk_event *ev)
 			snprintf(ev->comm, sizeof(ev->comm), "%s",
 				 mnl_attr_get_str(attr));
 	}
-	ev->missing = 9 - __builtin_popcount(ev->seen);
+	ev->missing = 10 - __builtin_popcount(ev->seen);
 }
 
 /* ---- acks ---- */
