@@ -103,7 +103,7 @@ static size_t put_event(char *p, const char *base, uint64_t seq,
 	nlh->nlmsg_type = FAMILY;
 	genl = mnl_nlmsg_put_extra_header(nlh, sizeof(*genl));
 	genl->cmd = BRKSCOPE_CMD_EVENT;
-	genl->version = BRKSCOPE_GENL_VERSION;
+	genl->version = BRKSCOPE_FAMILY_VERSION;
 	brk = 0x55dc1bba4000ULL + ((r >> 20) % 4096) * 4096;
 	len = r % 7 ? 4096 : 135168;
 	time_ns = 13938509000ULL + i * 1234567ULL + (r >> 40) % 1000;

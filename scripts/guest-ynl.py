@@ -61,7 +61,7 @@ class Ynl:
     def __init__(self, tree, spec):
         self.cmd = ['/usr/bin/python3', os.path.join(tree, 'tools/net/ynl/cli.py'),
                     '--spec', spec,
-                    '--schema', os.path.join(tree, 'Documentation/netlink/genetlink-c.yaml'),
+                    '--schema', os.path.join(tree, 'Documentation/netlink/genetlink.yaml'),
                     '--output-json']
 
     def argv(self, *args):

@@ -232,7 +232,7 @@ static void wait_growth_event(struct __test_metadata *_metadata, int fd,
 				continue;
 			parse_event(nlh, ev);
 			if (ev->pid == (uint32_t)pid &&
-			    ev->type == BRKSCOPE_EVENT_GROW &&
+			    ev->type == BRKSCOPE_EVENT_TYPE_GROW &&
 			    ev->new_brk == new_brk)
 				return;
 		}

@@ -1410,7 +1410,7 @@ CLIENT_TEST(version_names_client_and_module_and_exits_1_on_a_mismatch)
 	EXPECT_EQ(0, CLIENT(false, "--version"));
 	snprintf(want, sizeof(want),
 		 "brkscope %s\nbrkscope.ko %s, netlink family brkscope version %d\n",
-		 mod, mod, BRKSCOPE_GENL_VERSION);
+		 mod, mod, BRKSCOPE_FAMILY_VERSION);
 	EXPECT_STREQ(want, client_out);
 	EXPECT_STREQ("", client_err);
 

@@ -500,14 +500,14 @@ struct name {
 };
 
 static const struct name type_names[] = {
-	[BRKSCOPE_EVENT_GROW]		= { "grow            ", 4 },
-	[BRKSCOPE_EVENT_GROW_FAILED]	= { "grow-failed     ", 11 },
-	[BRKSCOPE_EVENT_SHRINK]		= { "shrink          ", 6 },
+	[BRKSCOPE_EVENT_TYPE_GROW]		= { "grow            ", 4 },
+	[BRKSCOPE_EVENT_TYPE_GROW_FAILED]	= { "grow-failed     ", 11 },
+	[BRKSCOPE_EVENT_TYPE_SHRINK]		= { "shrink          ", 6 },
 };
 
 static const struct name source_names[] = {
-	[BRKSCOPE_SOURCE_BRK]		= { "brk             ", 3 },
-	[BRKSCOPE_SOURCE_ELF_LOADER]	= { "elf-loader      ", 10 },
+	[BRKSCOPE_EVENT_SOURCE_BRK]		= { "brk             ", 3 },
+	[BRKSCOPE_EVENT_SOURCE_ELF_LOADER]	= { "elf-loader      ", 10 },
 };
 
 /*
@@ -651,11 +651,11 @@ static char *format_json(char *p, const struct event *ev)
 static const char *event_type_name(uint8_t type, char *buf, size_t size)
 {
 	switch (type) {
-	case BRKSCOPE_EVENT_GROW:
+	case BRKSCOPE_EVENT_TYPE_GROW:
 		return "grow";
-	case BRKSCOPE_EVENT_GROW_FAILED:
+	case BRKSCOPE_EVENT_TYPE_GROW_FAILED:
 		return "grow-failed";
-	case BRKSCOPE_EVENT_SHRINK:
+	case BRKSCOPE_EVENT_TYPE_SHRINK:
 		return "shrink";
 	}
 	snprintf(buf, size, "unknown(%u)", type);
@@ -665,9 +665,9 @@ static const char *event_type_name(uint8_t type, char *buf, size_t size)
 static const char *event_source_name(uint8_t source, char *buf, size_t size)
 {
 	switch (source) {
-	case BRKSCOPE_SOURCE_BRK:
+	case BRKSCOPE_EVENT_SOURCE_BRK:
 		return "brk";
-	case BRKSCOPE_SOURCE_ELF_LOADER:
+	case BRKSCOPE_EVENT_SOURCE_ELF_LOADER:
 		return "elf-loader";
 	}
 	snprintf(buf, size, "unknown(%u)", source);

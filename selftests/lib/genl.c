@@ -421,7 +421,7 @@ int nl_transact(int fd, const void *req, size_t len, reply_fn fn,
  */
 int resolve_family(int fd, struct family *f)
 {
-	return resolve(fd, BRKSCOPE_GENL_NAME, BRKSCOPE_MCGRP_EVENTS, f);
+	return resolve(fd, BRKSCOPE_FAMILY_NAME, BRKSCOPE_MCGRP_EVENTS, f);
 }
 
 /* BRKSCOPE_CMD_GET (do) of pid.  Returns 0 or -errno of the socket. */
@@ -432,7 +432,7 @@ int get_pid(int fd, uint16_t family, uint32_t pid, struct proc_info *p,
 
 	memset(p, 0, sizeof(*p));
 	nlh = genl_msg(reqbuf, sizeof(reqbuf), family, BRKSCOPE_CMD_GET,
-		       BRKSCOPE_GENL_VERSION, NLM_F_REQUEST | NLM_F_ACK);
+		       BRKSCOPE_FAMILY_VERSION, NLM_F_REQUEST | NLM_F_ACK);
 	mnl_attr_put_u32(nlh, BRKSCOPE_A_PID, pid);
 	return nl_transact(fd, nlh, nlh->nlmsg_len, get_reply, p, ack);
 }
