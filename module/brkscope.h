@@ -23,6 +23,10 @@ struct task_struct;
  * @peak_brk:     highest brk a successful brk(2) set, 0 if none seen
  * @last_change_ns: boot-time clock at the start of the last counted call,
  *                0 if none
+ * @cgroup_id:    the cgroup v2 (brkscope_task_cgroup_id()) of the thread that
+ *                made the last brk(2) call asking for a break: the call of
+ *                the last counted change, or a later one that changed nothing
+ *                or is still open
  */
 struct brkscope_counters {
 	u64 grows;
@@ -32,6 +36,7 @@ struct brkscope_counters {
 	u64 shrunk_bytes;
 	unsigned long peak_brk;
 	u64 last_change_ns;
+	u64 cgroup_id;
 };
 
 /**
@@ -56,6 +61,8 @@ struct brkscope_row {
  * @heap_end:   PAGE_ALIGN(@brk): where the heap's mapping ends
  * @heap_bytes: @brk - @start_brk, 0 if @brk is below @start_brk
  * @peak_brk:   the highest break seen: the record's, or @brk if higher
+ * @cgroup_id:  the record's cgroup, or where @pid is now if it has no
+ *              record: it has made no change to place elsewhere
  * @tracked:    the mm has a record
  * @c:          the record's counters, zero if none
  */
@@ -67,6 +74,7 @@ struct brkscope_view {
 	unsigned long heap_end;
 	unsigned long heap_bytes;
 	unsigned long peak_brk;
+	u64 cgroup_id;
 	bool tracked;
 	struct brkscope_counters c;
 };
@@ -139,6 +147,7 @@ u64 brkscope_probe_missed(enum brkscope_probe p);
  * @old_brk: break before
  * @new_brk: break after, or asked for by a failed growth
  * @len:     page-aligned bytes mapped, unmapped or asked for
+ * @cgroup_id: cgroup v2 id of the thread that made it
  * @pid:     thread-group id, initial pid namespace
  * @type:    enum brkscope_event_type
  * @source:  enum brkscope_event_source
@@ -150,6 +159,7 @@ struct brkscope_event {
 	unsigned long old_brk;
 	unsigned long new_brk;
 	unsigned long len;
+	u64 cgroup_id;
 	pid_t pid;
 	u8 type;
 	u8 source;

@@ -9,6 +9,7 @@
 #define _BRKSCOPE_COMPAT_H
 
 #include <linux/version.h>
+#include <linux/cgroup.h>
 #include <linux/ptrace.h>
 #include <linux/sched.h>
 #include <linux/compat.h>
@@ -89,6 +90,33 @@ static inline struct task_struct *brkscope_mm_owner(struct mm_struct *mm)
 		return owner;
 #endif
 	return current;
+}
+
+/**
+ * brkscope_task_cgroup_id() - the cgroup v2 @task is in, by id
+ * @task: current, or a task the caller holds a reference on
+ *
+ * The id of the cgroup's kernfs node: what userspace's name_to_handle_at()
+ * gives for the cgroup's directory, and what fits in a record (a path does
+ * not, and cannot be built in a probe).  task_dfl_cgroup() and cgroup_id()
+ * are inline and unchanged from 6.1 to 6.12.  The RCU read lock is taken
+ * even in a probe, whose disabled preemption already holds off a grace
+ * period: PREEMPT_RCU's lockdep (the debug kernel) only counts the lock.
+ *
+ * Return: the id; 0 without CONFIG_CGROUPS.
+ */
+static inline u64 brkscope_task_cgroup_id(struct task_struct *task)
+{
+#ifdef CONFIG_CGROUPS
+	u64 id;
+
+	rcu_read_lock();
+	id = cgroup_id(task_dfl_cgroup(task));
+	rcu_read_unlock();
+	return id;
+#else
+	return 0;
+#endif
 }
 
 /**

@@ -32,10 +32,10 @@ static struct pid *query_pid;
 
 static void put_view_header(struct seq_file *m)
 {
-	seq_printf(m, "%-8s %-16s %-18s %-18s %-18s %-12s %-6s %-12s %-13s %-8s %-13s %s\n",
+	seq_printf(m, "%-8s %-16s %-18s %-18s %-18s %-12s %-6s %-12s %-13s %-8s %-13s %-18s %s\n",
 		   "pid", "comm", "start_brk", "brk", "heap_end", "heap_bytes",
 		   "grows", "grown_bytes", "failed_grows", "shrinks",
-		   "shrunk_bytes", "peak_brk");
+		   "shrunk_bytes", "peak_brk", "cgroup");
 }
 
 static void put_view_row(struct seq_file *m, const struct brkscope_view *v)
@@ -43,11 +43,11 @@ static void put_view_row(struct seq_file *m, const struct brkscope_view *v)
 	seq_printf(m, "%-8d ", v->pid);
 	/* comm is the one free-form field: escape blanks to keep columns. */
 	seq_escape(m, v->comm, " \t\n\\");
-	seq_printf(m, "%*s 0x%-16lx 0x%-16lx 0x%-16lx %-12lu %-6llu %-12llu %-13llu %-8llu %-13llu 0x%lx\n",
+	seq_printf(m, "%*s 0x%-16lx 0x%-16lx 0x%-16lx %-12lu %-6llu %-12llu %-13llu %-8llu %-13llu 0x%-16lx %llu\n",
 		   (int)(16 - min_t(size_t, strlen(v->comm), 16)), "",
 		   v->start_brk, v->brk, v->heap_end, v->heap_bytes,
 		   v->c.grows, v->c.grown_bytes, v->c.failed_grows,
-		   v->c.shrinks, v->c.shrunk_bytes, v->peak_brk);
+		   v->c.shrinks, v->c.shrunk_bytes, v->peak_brk, v->cgroup_id);
 }
 
 static int cmp_view_pid(const void *a, const void *b)
@@ -192,6 +192,7 @@ static int pid_show(struct seq_file *m, void *unused)
 	else
 		seq_printf(m, "%-13s never\n", "last_change");
 	seq_printf(m, "%-13s %s\n", "tracked", v.tracked ? "yes" : "no");
+	seq_printf(m, "%-13s %llu\n", "cgroup", v.cgroup_id);
 out:
 	put_pid(pid);
 	return ret;

@@ -36,6 +36,7 @@
 #include <linux/workqueue.h>
 
 #include "brkscope.h"
+#include "compat.h"
 
 #define SEND_PATIENCE 20	/* tries of 1-2 ms for a full subscriber */
 
@@ -94,6 +95,7 @@ void brkscope_event_emit(u8 type, u8 source, unsigned long old_brk,
 	ev->type = type;
 	ev->source = source;
 	ev->pid = current->tgid;
+	ev->cgroup_id = brkscope_task_cgroup_id(current);
 	memcpy(ev->comm, current->comm, sizeof(ev->comm));
 	ev->comm[sizeof(ev->comm) - 1] = '\0';
 	ev->old_brk = old_brk;

@@ -55,7 +55,8 @@ static int put_process(struct sk_buff *skb, const struct brkscope_view *v)
 	    put_u64(skb, BRKSCOPE_A_FAILED_GROWS, v->c.failed_grows) ||
 	    put_u64(skb, BRKSCOPE_A_SHRINKS, v->c.shrinks) ||
 	    put_u64(skb, BRKSCOPE_A_SHRUNK_BYTES, v->c.shrunk_bytes) ||
-	    put_u64(skb, BRKSCOPE_A_PEAK_BRK, v->peak_brk))
+	    put_u64(skb, BRKSCOPE_A_PEAK_BRK, v->peak_brk) ||
+	    put_u64(skb, BRKSCOPE_A_CGROUP_ID, v->cgroup_id))
 		return -EMSGSIZE;
 	if (v->c.last_change_ns &&
 	    put_u64(skb, BRKSCOPE_A_LAST_CHANGE_NS, v->c.last_change_ns))
@@ -323,7 +324,7 @@ static void *put_attr(void *p, int type, const void *data, int len)
 int brkscope_netlink_add_event(struct sk_buff *skb, const struct brkscope_event *ev)
 {
 	int comm_len = strnlen(ev->comm, sizeof(ev->comm) - 1) + 1;
-	int len = 5 * nla_total_size(sizeof(u64)) + 2 * nla_total_size(sizeof(u8)) +
+	int len = 6 * nla_total_size(sizeof(u64)) + 2 * nla_total_size(sizeof(u8)) +
 		  nla_total_size(sizeof(u32)) + nla_total_size(comm_len);
 	u32 pid = ev->pid;
 	void *hdr, *p;
@@ -345,7 +346,8 @@ int brkscope_netlink_add_event(struct sk_buff *skb, const struct brkscope_event 
 	p = put_attr(p, BRKSCOPE_A_EVENT_OLD_BRK, &ev->old_brk, sizeof(u64));
 	p = put_attr(p, BRKSCOPE_A_EVENT_NEW_BRK, &ev->new_brk, sizeof(u64));
 	p = put_attr(p, BRKSCOPE_A_EVENT_LEN, &ev->len, sizeof(u64));
-	put_attr(p, BRKSCOPE_A_EVENT_TIME_NS, &ev->time_ns, sizeof(u64));
+	p = put_attr(p, BRKSCOPE_A_EVENT_TIME_NS, &ev->time_ns, sizeof(u64));
+	put_attr(p, BRKSCOPE_A_CGROUP_ID, &ev->cgroup_id, sizeof(u64));
 	genlmsg_end(skb, hdr);
 	return 0;
 }
@@ -393,8 +395,8 @@ static const struct genl_multicast_group brkscope_mcgrps[] = {
 };
 
 static struct genl_family brkscope_family __ro_after_init = {
-	.name		= BRKSCOPE_GENL_NAME,
-	.version	= BRKSCOPE_GENL_VERSION,
+	.name		= BRKSCOPE_FAMILY_NAME,
+	.version	= BRKSCOPE_FAMILY_VERSION,
 	.maxattr	= BRKSCOPE_A_MAX,
 	.module		= THIS_MODULE,
 	.parallel_ops	= true,

@@ -31,8 +31,8 @@
 #include "compat.h"
 
 /*
- * 112 bytes on x86-64, and a bucket (16) per two to four records: at most
- * 120 per mm.  Chains are singly linked: they are a few records long, and
+ * 120 bytes on x86-64, and a bucket (16) per four to eight records: at most
+ * 124 per mm.  Chains are singly linked: they are a few records long, and
  * the one removal walks its chain anyway.
  * @call_tid, @call_old, @call_req, @call_ns: the open call: the thread that
  * made it (0: none open), the break it started from, the one it asked for,
@@ -55,7 +55,7 @@ struct brkscope_bucket {
 	struct brkscope_record *head;
 };
 
-/* One bucket per two to four records: a chain stays a few records long. */
+/* One bucket per four to eight records: a chain stays a few records long. */
 static struct brkscope_bucket *buckets;
 static unsigned int hash_bits;
 
@@ -132,13 +132,14 @@ int brkscope_records_init(unsigned int limit)
 	unsigned int i;
 
 	/* The memory budget: Documentation/design.rst, "Records". */
-	BUILD_BUG_ON(sizeof(struct brkscope_record) > 112);
+	BUILD_BUG_ON(sizeof(struct brkscope_record) > 120);
 	/*
-	 * One bucket per two to four records, so that the table adds at most
-	 * 8 bytes per record; at least 16 buckets: hash_ptr() needs a nonzero
-	 * number of bits.
+	 * One bucket per four to eight records, so that the table adds at
+	 * most 4 bytes per record; at least 16 buckets: hash_ptr() needs a
+	 * nonzero number of bits.  Chains are that long only when the pool
+	 * is full: a machine uses a fraction of max_records.
 	 */
-	hash_bits = max(ilog2(limit) - 1, 4);
+	hash_bits = max(ilog2(limit) - 2, 4);
 
 	/*
 	 * vzalloc(), not kvcalloc(): whether kvcalloc() falls back to vmalloc
@@ -238,10 +239,11 @@ static void settle(struct brkscope_record *rec, unsigned long brk, bool done)
  * this one, creating the record if need be (brk(0) opens nothing and creates
  * no record).  A previous call of another thread that did not leave the
  * break where it asked may still be on its way: it goes uncounted (calls
- * that overlap are the limit Documentation/design.rst describes).  A record left by an earlier mm at the same address starts
- * over and is counted as stale.  When the pool is empty the call goes
- * uncounted, and is counted in records_dropped.  Probe context: never
- * sleeps, never allocates.
+ * that overlap are the limit Documentation/design.rst describes).  A
+ * record left by an earlier mm at the same address starts over and is
+ * counted as stale.  When the pool is empty the call goes uncounted, and
+ * is counted in records_dropped.  The call's thread's cgroup becomes the
+ * record's.  Probe context: never sleeps, never allocates.
  */
 void brkscope_record_call(struct mm_struct *mm, unsigned long req)
 {
@@ -286,6 +288,7 @@ void brkscope_record_call(struct mm_struct *mm, unsigned long req)
 	rec->call_tid = current->pid;
 	rec->call_old = brk;
 	rec->call_req = req;
+	rec->c.cgroup_id = brkscope_task_cgroup_id(current);
 	/*
 	 * To the tick: reading the clocksource costs 2 to 3 points of a brk
 	 * storm, more than all the rest of this function.

@@ -44,10 +44,12 @@ expect "list" brkscope -j l
 expect "--help --json --version -V -h -j" brkscope -
 expect "--json" brkscope --j
 expect "heap" brkscope list --sort h
-expect "grows heap pid" brkscope list --sort ""
-expect "grows heap pid" brkscope list --sort = ""
+expect "grows heap name pid" brkscope list --sort ""
+expect "grows heap name pid" brkscope list --sort = ""
 expect "pid" brkscope list --sort = p
-expect "--sort" brkscope list -
+expect "cgroup comm" brkscope list --by ""
+expect "cgroup" brkscope list --by cg
+expect "--by --sort" brkscope list -
 expect "--count -c" brkscope monitor -
 expect "" brkscope monitor -c ""
 expect "" brkscope stats ""

@@ -107,6 +107,9 @@ mkdir -p /host/dev/pts /host/dev/shm
 mount -t devpts -o newinstance,ptmxmode=0666 devpts /host/dev/pts || fail "mount devpts"
 mount -t tmpfs tmp /host/dev/shm || fail "mount /dev/shm"
 mount -t debugfs debugfs /host/sys/kernel/debug || fail "mount debugfs"
+# As systemd mounts it: the cgroup tests make their groups here, and the
+# client names the module's cgroup ids from it.
+mount -t cgroup2 cgroup2 /host/sys/fs/cgroup || fail "mount cgroup2"
 
 # Like switch_root, not a plain chroot: in a plain chroot the kernel refuses
 # unshare(CLONE_NEWUSER) with EPERM.  After the move, the host's root is

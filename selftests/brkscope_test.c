@@ -48,7 +48,7 @@
 #define LISTING_MAX	(8 << 20)	/* processes: ~10,000 lines fit */
 #define TEXT_MAX	(64 << 10)	/* stat, pid, stats, children files */
 #define RECORDS_MAX	32768
-#define NCOLUMNS	12
+#define NCOLUMNS	13
 #define PID_MAX_LIMIT	4194304
 
 #define MANY_CHILDREN	1000
@@ -76,6 +76,7 @@ struct heap_rec {
 	unsigned long shrinks;
 	unsigned long shrunk_bytes;
 	unsigned long peak_brk;
+	unsigned long cgroup;
 	char last_change[32];
 	char tracked[8];
 };
@@ -83,7 +84,7 @@ struct heap_rec {
 static const char *const columns[NCOLUMNS] = {
 	"pid", "comm", "start_brk", "brk", "heap_end", "heap_bytes",
 	"grows", "grown_bytes", "failed_grows", "shrinks", "shrunk_bytes",
-	"peak_brk",
+	"peak_brk", "cgroup",
 };
 
 static char listing[LISTING_MAX];
@@ -183,11 +184,11 @@ static bool parse_record(char *line, struct heap_rec *r)
 	unsigned long *num[] = {
 		&r->start_brk, &r->brk, &r->heap_end, &r->heap_bytes,
 		&r->grows, &r->grown_bytes, &r->failed_grows, &r->shrinks,
-		&r->shrunk_bytes, &r->peak_brk,
+		&r->shrunk_bytes, &r->peak_brk, &r->cgroup,
 	};
 	static const bool hex[] = {
 		true, true, true, false, false, false, false, false, false,
-		true,
+		true, false,
 	};
 	char *tok[NCOLUMNS + 1];
 	unsigned long pid;
@@ -305,6 +306,7 @@ static int read_pid_file(struct heap_rec *r)
 		{ "shrinks", false, offsetof(struct heap_rec, shrinks) },
 		{ "shrunk_bytes", false, offsetof(struct heap_rec, shrunk_bytes) },
 		{ "peak_brk", true, offsetof(struct heap_rec, peak_brk) },
+		{ "cgroup", false, offsetof(struct heap_rec, cgroup) },
 	};
 	ssize_t len = read_file(PID_PATH, text, sizeof(text));
 	unsigned long pid;
@@ -1904,8 +1906,8 @@ static void stop_brk_storm(FIXTURE_DATA(brkscope) *self)
 /*
  * Each parameter out of its documented range refuses the load with EINVAL
  * and leaves no module behind; the sizes a good load chose are what stats
- * reports: event_ring events of 64 bytes, max_records records of 112 bytes
- * and a 16-byte bucket per two to four of them (at least 16 buckets): 120
+ * reports: event_ring events of 72 bytes, max_records records of 120 bytes
+ * and a 16-byte bucket per four to eight of them (at least 16 buckets): 124
  * bytes per record at most.  Lockdep (make check-debug) makes a bucket's
  * raw spinlock larger, so there only the count of buckets is checked.
  */
@@ -1939,12 +1941,12 @@ BRK_TEST(module_parameters_out_of_range_refuse_the_load)
 	ring = stat_counter("event_ring_bytes");
 	pool = stat_counter("record_pool_bytes");
 	table = stat_counter("record_table_bytes");
-	EXPECT_EQ(64UL * 64, ring);
-	EXPECT_EQ(100UL * 112, pool);
-	EXPECT_EQ(0UL, table % 32) TH_LOG("100 records: 32 buckets");
+	EXPECT_EQ(64UL * 72, ring);
+	EXPECT_EQ(100UL * 120, pool);
+	EXPECT_EQ(0UL, table % 16) TH_LOG("100 records: 16 buckets");
 	if (access("/proc/lockdep", F_OK)) {
-		EXPECT_EQ(32UL * 16, table);
-		EXPECT_GE(120UL * 100, pool + table);
+		EXPECT_EQ(16UL * 16, table);
+		EXPECT_GE(124UL * 100, pool + table);
 	}
 	ASSERT_EQ(0, unload_module(10000, NULL));
 	self->module_out = true;

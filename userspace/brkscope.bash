@@ -48,12 +48,18 @@ _brkscope()
 		_brkscope_offer "$(_brkscope_pids)"
 		;;
 	list)
-		if [[ $prev == --sort ]]; then
-			_brkscope_offer 'heap grows pid'
+		case $prev in
+		--sort)
+			_brkscope_offer 'heap grows pid name'
 			return
-		fi
+			;;
+		--by)
+			_brkscope_offer 'comm cgroup'
+			return
+			;;
+		esac
 		$split && return
-		_brkscope_offer '--sort'
+		_brkscope_offer '--sort --by'
 		;;
 	monitor)
 		case $prev in

@@ -17,9 +17,9 @@ struct cgroup_map;
  * @root: the cgroup2 mount to search; NULL for the first cgroup2 mount in
  *	/proc/self/mountinfo
  *
- * The tree is read at the first lookup, and read again when an id is not
- * found in it (a cgroup made since); cgroup_map_forget() makes the next
- * lookup read it again.
+ * The tree is read at the first lookup, and read once more when an id is
+ * not found in it (a cgroup made since); cgroup_map_forget() starts over.
+ * Directories that cannot be read are left out: their ids are unknown.
  *
  * Return: the map, or NULL with errno set (ENOMEM).  With no cgroup2 mount
  * the map is made, and names every id as unknown.
@@ -35,7 +35,7 @@ struct cgroup_map *cgroup_map_new(const char *root);
  * "/system.slice/cron.service"; for an id not in the tree (the cgroup
  * was removed, or there is no cgroup2 mount) "#" and the id in decimal;
  * for id 0 (a module that does not report cgroups) "-".  The string
- * stays valid until cgroup_map_free().
+ * stays valid until cgroup_map_forget() or cgroup_map_free().
  */
 const char *cgroup_map_name(struct cgroup_map *m, uint64_t id);
 

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * brkscope get PID...  and  brkscope list [--sort heap|grows|pid]
+ * brkscope get PID...  and  brkscope list [--sort KEY] [--by comm|cgroup]
  *
  * Both show processes as BRKSCOPE_CMD_GET describes them: get one request
  * per pid, list one dump.  The JSON objects are the same; in text, get
- * writes a block per process and list a table.
+ * writes a block per process and list a table.  list --by sums them per
+ * command name or cgroup instead (groups.h).
  */
 
 #include <errno.h>
@@ -17,188 +18,17 @@
 
 #include <linux/genetlink.h>
 
+#include "cgroups.h"
+#include "groups.h"
 #include "internal.h"
 #include "output.h"
-
-/* One process, as the kernel described it. */
-struct proc {
-	uint32_t pid;
-	char comm[64];
-	uint64_t start_brk;
-	uint64_t brk;
-	uint64_t heap_end;
-	uint64_t heap_bytes;
-	uint64_t grows;
-	uint64_t grown_bytes;
-	uint64_t failed_grows;
-	uint64_t shrinks;
-	uint64_t shrunk_bytes;
-	uint64_t peak_brk;
-	uint64_t last_change_ns;
-	bool has_last_change;
-	bool tracked;
-};
-
-/* A growable array of processes, for list. */
-struct proc_vec {
-	struct proc *v;
-	size_t n;
-	size_t cap;
-};
-
-/* The attributes a process must have, as bits (1 << BRKSCOPE_A_*). */
-#define PROC_REQUIRED							\
-	(1u << BRKSCOPE_A_PID | 1u << BRKSCOPE_A_COMM |			\
-	 1u << BRKSCOPE_A_START_BRK | 1u << BRKSCOPE_A_BRK |		\
-	 1u << BRKSCOPE_A_HEAP_END | 1u << BRKSCOPE_A_GROWS |		\
-	 1u << BRKSCOPE_A_GROWN_BYTES | 1u << BRKSCOPE_A_FAILED_GROWS |	\
-	 1u << BRKSCOPE_A_SHRINKS | 1u << BRKSCOPE_A_SHRUNK_BYTES |	\
-	 1u << BRKSCOPE_A_PEAK_BRK)
-
-_Static_assert(BRKSCOPE_A_MAX < 32, "attribute bits fit a uint32_t");
-
-/*
- * Fill @p from a BRKSCOPE_CMD_GET message, in one walk over its
- * attributes.  What is malformed is what brkscope_msg() (common.c) and
- * the check for required attributes found malformed: a known top-level
- * attribute of the wrong size (NUL_STRING: unterminated, FLAG: not empty,
- * NESTED: not empty and shorter than a header) or a required one missing;
- * attributes of a newer module are skipped, the last of two counts.
- * Return: 1, 0 if it is not one (skip), -1 with errno set if malformed.
- */
-static int proc_from_msg(const struct nlmsghdr *nlh, const struct nl_ctx *nl,
-			 struct proc *p)
-{
-	const struct genlmsghdr *genl;
-	const char *pos, *tail;
-	uint32_t seen = 0;
-
-	if (nlh->nlmsg_type != nl->family_id)
-		return 0;
-	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*genl))
-		goto malformed;
-	genl = mnl_nlmsg_get_payload(nlh);
-	if (genl->cmd != BRKSCOPE_CMD_GET)
-		return 0;
-
-	/*
-	 * mnl_attr_for_each(), without four libmnl calls per attribute: the
-	 * same start and end, and an attribute that does not fit ends the
-	 * walk, as mnl_attr_ok() has it.
-	 */
-	pos = mnl_nlmsg_get_payload_offset(nlh, sizeof(*genl));
-	tail = mnl_nlmsg_get_payload_tail(nlh);
-	while (tail - pos >= (ptrdiff_t)sizeof(struct nlattr)) {
-		const struct nlattr *attr = (const struct nlattr *)pos;
-		const char *data = pos + MNL_ATTR_HDRLEN;
-		uint16_t type = attr->nla_type & NLA_TYPE_MASK, len;
-		uint64_t *u64 = NULL;
-		size_t n;
-
-		if (attr->nla_len < sizeof(*attr) || attr->nla_len > tail - pos)
-			break;
-		len = attr->nla_len - MNL_ATTR_HDRLEN;
-		pos += MNL_ALIGN(attr->nla_len);
-
-		switch (type) {
-		case BRKSCOPE_A_PID:
-			if (len != sizeof(p->pid))
-				goto malformed;
-			memcpy(&p->pid, data, sizeof(p->pid));
-			break;
-		case BRKSCOPE_A_COMM:
-			if (!len || data[len - 1])
-				goto malformed;
-			n = strnlen(data, sizeof(p->comm) - 1);
-			memcpy(p->comm, data, n);
-			p->comm[n] = '\0';
-			break;
-		case BRKSCOPE_A_START_BRK:
-			u64 = &p->start_brk;
-			break;
-		case BRKSCOPE_A_BRK:
-			u64 = &p->brk;
-			break;
-		case BRKSCOPE_A_HEAP_END:
-			u64 = &p->heap_end;
-			break;
-		case BRKSCOPE_A_HEAP_BYTES:
-			u64 = &p->heap_bytes;
-			break;
-		case BRKSCOPE_A_GROWS:
-			u64 = &p->grows;
-			break;
-		case BRKSCOPE_A_GROWN_BYTES:
-			u64 = &p->grown_bytes;
-			break;
-		case BRKSCOPE_A_FAILED_GROWS:
-			u64 = &p->failed_grows;
-			break;
-		case BRKSCOPE_A_SHRINKS:
-			u64 = &p->shrinks;
-			break;
-		case BRKSCOPE_A_SHRUNK_BYTES:
-			u64 = &p->shrunk_bytes;
-			break;
-		case BRKSCOPE_A_PEAK_BRK:
-			u64 = &p->peak_brk;
-			break;
-		case BRKSCOPE_A_LAST_CHANGE_NS:
-			u64 = &p->last_change_ns;
-			break;
-		case BRKSCOPE_A_TRACKED:
-			if (len)
-				goto malformed;
-			break;
-		/* Attributes of other commands, checked all the same. */
-		case BRKSCOPE_A_EVENT_TYPE:
-		case BRKSCOPE_A_EVENT_SOURCE:
-			if (len != sizeof(uint8_t))
-				goto malformed;
-			break;
-		case BRKSCOPE_A_EVENT_SEQ:
-		case BRKSCOPE_A_EVENT_OLD_BRK:
-		case BRKSCOPE_A_EVENT_NEW_BRK:
-		case BRKSCOPE_A_EVENT_LEN:
-		case BRKSCOPE_A_EVENT_TIME_NS:
-			if (len != sizeof(uint64_t))
-				goto malformed;
-			break;
-		case BRKSCOPE_A_STATS:
-			if (len && len < MNL_ATTR_HDRLEN)
-				goto malformed;
-			break;
-		default:	/* UNSPEC, PAD, and a newer module's */
-			continue;
-		}
-		if (u64) {
-			if (len != sizeof(*u64))
-				goto malformed;
-			memcpy(u64, data, sizeof(*u64));
-		}
-		seen |= 1u << type;
-	}
-	if ((seen & PROC_REQUIRED) != PROC_REQUIRED)
-		goto malformed;
-	/* The module derives it; an older module does not send it. */
-	if (!(seen & 1u << BRKSCOPE_A_HEAP_BYTES))
-		p->heap_bytes = p->brk > p->start_brk ? p->brk - p->start_brk : 0;
-	p->has_last_change = seen & 1u << BRKSCOPE_A_LAST_CHANGE_NS;
-	if (!p->has_last_change)
-		p->last_change_ns = 0;
-	p->tracked = seen & 1u << BRKSCOPE_A_TRACKED;
-	return 1;
-
-malformed:
-	errno = EPROTO;
-	return -1;
-}
+#include "procs.h"
 
 /* What print_proc() shows, in this order. */
 enum {
 	F_PID, F_COMM, F_START_BRK, F_BRK, F_HEAP_END, F_HEAP_BYTES, F_GROWS,
 	F_GROWN_BYTES, F_FAILED_GROWS, F_SHRINKS, F_SHRUNK_BYTES, F_PEAK_BRK,
-	F_LAST_CHANGE, F_TRACKED, F_COUNT
+	F_LAST_CHANGE, F_TRACKED, F_CGROUP_ID, F_CGROUP, F_COUNT
 };
 
 static const struct out_field proc_fields[F_COUNT] = {
@@ -216,10 +46,15 @@ static const struct out_field proc_fields[F_COUNT] = {
 	[F_PEAK_BRK]	= { "peak_brk", "peak brk", OUT_HEX },
 	[F_LAST_CHANGE]	= { "last_change_ns", "last change", OUT_TIME_NS },
 	[F_TRACKED]	= { "tracked", "tracked", OUT_BOOL },
+	[F_CGROUP_ID]	= { "cgroup_id", NULL, OUT_U64 },
+	[F_CGROUP]	= { "cgroup", "cgroup", OUT_STR },
 };
 
-/* One process: a block (get) or a table row (list); one JSON object. */
-static void print_proc(struct out *o, const struct proc *p)
+/*
+ * One process: a block (get) or a table row (list); one JSON object.
+ * @cgroup: the name of its cgroup (cgroup_map_name()).
+ */
+static void print_proc(struct out *o, const struct proc *p, const char *cgroup)
 {
 	const struct out_value v[F_COUNT] = {
 		[F_PID]		= { .u = p->pid },
@@ -237,6 +72,8 @@ static void print_proc(struct out *o, const struct proc *p)
 		[F_LAST_CHANGE]	= { .u = p->last_change_ns, .s = "never",
 				    .null = !p->has_last_change },
 		[F_TRACKED]	= { .u = p->tracked },
+		[F_CGROUP_ID]	= { .u = p->cgroup_id },
+		[F_CGROUP]	= { .s = cgroup },
 	};
 
 	out_object_begin(o, NULL);
@@ -283,6 +120,7 @@ static int get_cb(const struct nlmsghdr *nlh, void *data)
 
 int cmd_get(const struct opts *opts, int argc, char **argv)
 {
+	struct cgroup_map *cg;
 	uint32_t *pids;
 	struct nl_ctx nl;
 	struct out o;
@@ -305,9 +143,16 @@ int cmd_get(const struct opts *opts, int argc, char **argv)
 		}
 	}
 
+	cg = cgroup_map_new(NULL);
+	if (!cg) {
+		pr_err("get: %s", strerror(errno));
+		free(pids);
+		return EXIT_ERROR;
+	}
 	ret = open_family(&nl, "get");
 	if (ret) {
 		nl_close(&nl);
+		cgroup_map_free(cg);
 		free(pids);
 		return ret;
 	}
@@ -321,7 +166,7 @@ int cmd_get(const struct opts *opts, int argc, char **argv)
 		char ctx[32];
 
 		nlh = nl_genl_msg(&nl, nl.family_id, BRKSCOPE_CMD_GET,
-				  BRKSCOPE_GENL_VERSION, 0);
+				  BRKSCOPE_FAMILY_VERSION, 0);
 		if (!mnl_attr_put_u32_check(nlh, NL_TX_BUF_SIZE,
 					    BRKSCOPE_A_PID, pids[i]))
 			ret = nl_fail(&nl, EMSGSIZE, "request too large");
@@ -330,7 +175,7 @@ int cmd_get(const struct opts *opts, int argc, char **argv)
 		if (!ret && !d.got)
 			ret = nl_fail(&nl, EPROTO, "the kernel sent no process");
 		if (!ret) {
-			print_proc(&o, &p);
+			print_proc(&o, &p, cgroup_map_name(cg, p.cgroup_id));
 			continue;
 		}
 		/* Report it and go on with the next pid. */
@@ -342,36 +187,9 @@ int cmd_get(const struct opts *opts, int argc, char **argv)
 	out_array_end(&o);
 
 	nl_close(&nl);
+	cgroup_map_free(cg);
 	free(pids);
 	return finish(&o, "get", first);
-}
-
-struct list_data {
-	const struct nl_ctx *nl;
-	struct proc_vec pv;
-};
-
-/* Each process straight into the array, no copy. */
-static int list_cb(const struct nlmsghdr *nlh, void *data)
-{
-	struct list_data *d = data;
-	struct proc_vec *pv = &d->pv;
-	int ret;
-
-	if (pv->n == pv->cap) {
-		size_t cap = pv->cap ? pv->cap * 2 : 1024;
-		struct proc *v = reallocarray(pv->v, cap, sizeof(*v));
-
-		if (!v)
-			return MNL_CB_ERROR;	/* errno: ENOMEM */
-		pv->v = v;
-		pv->cap = cap;
-	}
-	ret = proc_from_msg(nlh, d->nl, &pv->v[pv->n]);
-	if (ret < 0)
-		return MNL_CB_ERROR;
-	pv->n += (size_t)ret;
-	return MNL_CB_OK;
 }
 
 static int cmp_u64_desc(uint64_t a, uint64_t b)
@@ -402,6 +220,23 @@ static int by_grows(const void *a, const void *b)
 	return c ? c : by_pid(a, b);
 }
 
+/* Groups come sorted by name: these keep that order among equals. */
+static int group_by_heap(const void *a, const void *b)
+{
+	const struct group *g = a, *h = b;
+	int c = cmp_u64_desc(g->heap_bytes, h->heap_bytes);
+
+	return c ? c : g < h ? -1 : g > h;
+}
+
+static int group_by_grows(const void *a, const void *b)
+{
+	const struct group *g = a, *h = b;
+	int c = cmp_u64_desc(g->grows, h->grows);
+
+	return c ? c : g < h ? -1 : g > h;
+}
+
 /* Whether @v is in @cmp's order already, as a dump by pid is. */
 static bool in_order(const struct proc *v, size_t n,
 		     int (*cmp)(const void *a, const void *b))
@@ -414,13 +249,20 @@ static bool in_order(const struct proc *v, size_t n,
 	return true;
 }
 
+/*
+ * The sort keys: of processes, and of groups (NULL: not one for groups;
+ * "name" keeps groups_make()'s order).
+ */
 static const struct {
 	const char *name;
 	int (*cmp)(const void *a, const void *b);
+	int (*group_cmp)(const void *a, const void *b);
+	bool for_procs;
 } sort_keys[] = {
-	{ "pid", by_pid },
-	{ "heap", by_heap },
-	{ "grows", by_grows },
+	{ "pid", by_pid, NULL, true },
+	{ "heap", by_heap, group_by_heap, true },
+	{ "grows", by_grows, group_by_grows, true },
+	{ "name", NULL, NULL, false },
 };
 
 static const struct out_col list_cols[] = {
@@ -435,17 +277,105 @@ static const struct out_col list_cols[] = {
 	{ .key = "shrinks",	 .head = "SHRINKS",   .width = 7 },
 	{ .key = "shrunk_bytes", .head = "SHRUNK",    .width = 6 },
 	{ .key = "peak_brk",	 .head = "PEAK_BRK",  .width = 14 },
+	{ .key = "cgroup",	 .head = "CGROUP",    .width = 6, .left = true },
 };
+
+/* What print_group() shows, in this order. */
+enum {
+	G_COMM, G_CGROUP_ID, G_CGROUP, G_PROCS, G_HEAP_BYTES, G_GROWS,
+	G_GROWN_BYTES, G_FAILED_GROWS, G_SHRINKS, G_SHRUNK_BYTES, G_COUNT
+};
+
+static const struct out_field group_fields[G_COUNT] = {
+	[G_COMM]	 = { "comm", NULL, OUT_STR },
+	[G_CGROUP_ID]	 = { "cgroup_id", NULL, OUT_U64 },
+	[G_CGROUP]	 = { "cgroup", NULL, OUT_STR },
+	[G_PROCS]	 = { "processes", NULL, OUT_U64 },
+	[G_HEAP_BYTES]	 = { "heap_bytes", NULL, OUT_SIZE },
+	[G_GROWS]	 = { "grows", NULL, OUT_U64 },
+	[G_GROWN_BYTES]	 = { "grown_bytes", NULL, OUT_SIZE },
+	[G_FAILED_GROWS] = { "failed_grows", NULL, OUT_U64 },
+	[G_SHRINKS]	 = { "shrinks", NULL, OUT_U64 },
+	[G_SHRUNK_BYTES] = { "shrunk_bytes", NULL, OUT_SIZE },
+};
+
+/* The columns of list --by: the group's name first. */
+#define GROUP_COLS(k, h, w)						\
+	{ .key = k, .head = h, .width = w, .left = true },		\
+	{ .key = "processes",	 .head = "PROCS",   .width = 5 },	\
+	{ .key = "heap_bytes",	 .head = "HEAP",    .width = 6 },	\
+	{ .key = "grows",	 .head = "GROWS",   .width = 6 },	\
+	{ .key = "grown_bytes",	 .head = "GROWN",   .width = 6 },	\
+	{ .key = "failed_grows", .head = "FAILED",  .width = 6 },	\
+	{ .key = "shrinks",	 .head = "SHRINKS", .width = 7 },	\
+	{ .key = "shrunk_bytes", .head = "SHRUNK",  .width = 6 }
+
+static const struct out_col comm_cols[] = { GROUP_COLS("comm", "COMM", 16) };
+static const struct out_col cgroup_cols[] = { GROUP_COLS("cgroup", "CGROUP", 24) };
+
+/* One group: a table row; one JSON object with the key it is grouped by. */
+static void print_group(struct out *o, const struct group *g, unsigned int by)
+{
+	const struct out_value v[G_COUNT] = {
+		[G_COMM]	 = { .s = g->comm },
+		[G_CGROUP_ID]	 = { .u = g->cgroup_id },
+		[G_CGROUP]	 = { .s = g->cgroup },
+		[G_PROCS]	 = { .u = g->procs },
+		[G_HEAP_BYTES]	 = { .u = g->heap_bytes },
+		[G_GROWS]	 = { .u = g->grows },
+		[G_GROWN_BYTES]	 = { .u = g->grown_bytes },
+		[G_FAILED_GROWS] = { .u = g->failed_grows },
+		[G_SHRINKS]	 = { .u = g->shrinks },
+		[G_SHRUNK_BYTES] = { .u = g->shrunk_bytes },
+	};
+
+	out_object_begin(o, NULL);
+	if (by == GROUP_BY_COMM)
+		print_fields(o, group_fields, v, 1);
+	else
+		print_fields(o, group_fields + G_CGROUP_ID, v + G_CGROUP_ID, 2);
+	print_fields(o, group_fields + G_PROCS, v + G_PROCS, G_COUNT - G_PROCS);
+	out_object_end(o);
+}
+
+/* list --by: the groups, in @group_cmp's order (NULL: by name). */
+static int list_groups(struct out *o, const struct proc_vec *pv, unsigned int by,
+		       struct cgroup_map *cg,
+		       int (*group_cmp)(const void *a, const void *b))
+{
+	struct group_vec gv = { 0 };
+	size_t i;
+
+	if (groups_make(pv->v, pv->n, by, cg, &gv)) {
+		pr_err("list: %s", strerror(errno));
+		return EXIT_ERROR;
+	}
+	if (group_cmp)
+		qsort(gv.v, gv.n, sizeof(*gv.v), group_cmp);
+	if (by == GROUP_BY_COMM)
+		out_table(o, comm_cols, ARRAY_SIZE(comm_cols));
+	else
+		out_table(o, cgroup_cols, ARRAY_SIZE(cgroup_cols));
+	out_array_begin(o, NULL);
+	for (i = 0; i < gv.n; i++)
+		print_group(o, &gv.v[i], by);
+	out_array_end(o);
+	group_vec_free(&gv);
+	return EXIT_OK;
+}
 
 int cmd_list(const struct opts *opts, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "sort", required_argument, NULL, 's' },
+		{ "by", required_argument, NULL, 'b' },
 		{ NULL, 0, NULL, 0 },
 	};
-	int (*cmp)(const void *a, const void *b) = by_pid;
-	struct list_data d = { 0 };
-	struct nlmsghdr *nlh;
+	size_t key = 0;	/* pid, or name with --by */
+	struct proc_vec pv = { 0 };
+	struct cgroup_map *cg;
+	unsigned int by = 0;
+	bool sorted = false;
 	struct nl_ctx nl;
 	struct out o;
 	char arg[64];
@@ -454,16 +384,26 @@ int cmd_list(const struct opts *opts, int argc, char **argv)
 
 	opterr = 0;
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "+:s:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:s:b:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 's':
 			for (i = 0; i < ARRAY_SIZE(sort_keys); i++)
 				if (!strcmp(optarg, sort_keys[i].name))
 					break;
 			if (i == ARRAY_SIZE(sort_keys))
-				return usage_err("list: bad sort key '%s': use heap, grows or pid",
+				return usage_err("list: bad sort key '%s': use heap, grows, pid, or name with --by",
 						 out_sanitize(arg, sizeof(arg), optarg));
-			cmp = sort_keys[i].cmp;
+			key = i;
+			sorted = true;
+			break;
+		case 'b':
+			if (!strcmp(optarg, "comm"))
+				by = GROUP_BY_COMM;
+			else if (!strcmp(optarg, "cgroup"))
+				by = GROUP_BY_CGROUP;
+			else
+				return usage_err("list: bad --by '%s': use comm or cgroup",
+						 out_sanitize(arg, sizeof(arg), optarg));
 			break;
 		default:
 			return option_err("list", c, argv);
@@ -472,32 +412,45 @@ int cmd_list(const struct opts *opts, int argc, char **argv)
 	if (optind < argc)
 		return usage_err("list: unexpected argument '%s'",
 				 out_sanitize(arg, sizeof(arg), argv[optind]));
+	if (!by && !sort_keys[key].for_procs)
+		return usage_err("list: sort key '%s' is for groups: use it with --by",
+				 sort_keys[key].name);
+	if (by && sorted && !sort_keys[key].group_cmp && sort_keys[key].cmp)
+		return usage_err("list: sort key '%s' is not one of groups: use heap, grows or name",
+				 sort_keys[key].name);
 
+	cg = cgroup_map_new(NULL);
+	if (!cg) {
+		pr_err("list: %s", strerror(errno));
+		return EXIT_ERROR;
+	}
 	ret = open_family(&nl, "list");
-	if (ret) {
-		nl_close(&nl);
-		return ret;
-	}
-	d.nl = &nl;
-	nlh = nl_genl_msg(&nl, nl.family_id, BRKSCOPE_CMD_GET,
-			  BRKSCOPE_GENL_VERSION, NLM_F_DUMP);
-	if (nl_request(&nl, nlh, list_cb, &d) < 0) {
+	if (!ret && procs_dump(&nl, &pv))
 		ret = report_nl_error("list", &nl);
-		nl_close(&nl);
-		free(d.pv.v);
-		return ret;
-	}
 	nl_close(&nl);
+	if (ret)
+		goto out;
 
-	if (!in_order(d.pv.v, d.pv.n, cmp))
-		qsort(d.pv.v, d.pv.n, sizeof(*d.pv.v), cmp);
 	out_init(&o, stdout, opts->json, 0);
 	out_hold(&o);	/* nothing else is written until finish() */
-	out_table(&o, list_cols, ARRAY_SIZE(list_cols));
-	out_array_begin(&o, NULL);
-	for (i = 0; i < d.pv.n; i++)
-		print_proc(&o, &d.pv.v[i]);
-	out_array_end(&o);
-	free(d.pv.v);
-	return finish(&o, "list", EXIT_OK);
+	if (by) {
+		ret = list_groups(&o, &pv, by, cg,
+				  sorted ? sort_keys[key].group_cmp : NULL);
+	} else {
+		int (*cmp)(const void *a, const void *b) = sort_keys[key].cmp;
+
+		if (!in_order(pv.v, pv.n, cmp))
+			qsort(pv.v, pv.n, sizeof(*pv.v), cmp);
+		out_table(&o, list_cols, ARRAY_SIZE(list_cols));
+		out_array_begin(&o, NULL);
+		for (i = 0; i < pv.n; i++)
+			print_proc(&o, &pv.v[i],
+				   cgroup_map_name(cg, pv.v[i].cgroup_id));
+		out_array_end(&o);
+	}
+	ret = finish(&o, "list", ret);
+out:
+	proc_vec_free(&pv);
+	cgroup_map_free(cg);
+	return ret;
 }

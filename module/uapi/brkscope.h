@@ -30,6 +30,11 @@
  *     BRKSCOPE_A_LAST_CHANGE_NS u64   boot-time ns (to the tick) when the last
  *                                     counted call started, absent if none
  *     BRKSCOPE_A_TRACKED        flag  present if brkscope has a record
+ *     BRKSCOPE_A_CGROUP_ID      u64   cgroup v2 id (the kernfs id that
+ *                                     name_to_handle_at() gives for its
+ *                                     directory): where the process made
+ *                                     its last brk(2) call asking for a
+ *                                     break; with no record, where it is
  *
  * BRKSCOPE_CMD_GET (dump, NLM_F_DUMP): every live process that both the
  *   socket's opener and the task reading the socket may ptrace-read, in pid
@@ -55,12 +60,13 @@
  *                                     growth (ELF loader: end of .bss map)
  *     BRKSCOPE_A_EVENT_LEN      u64   page-aligned bytes mapped or unmapped
  *     BRKSCOPE_A_EVENT_TIME_NS  u64   boot-time ns
+ *     BRKSCOPE_A_CGROUP_ID      u64   cgroup v2 id of the thread
  */
 #ifndef _UAPI_BRKSCOPE_H
 #define _UAPI_BRKSCOPE_H
 
-#define BRKSCOPE_GENL_NAME	"brkscope"
-#define BRKSCOPE_GENL_VERSION	1
+#define BRKSCOPE_FAMILY_NAME	"brkscope"
+#define BRKSCOPE_FAMILY_VERSION	1
 #define BRKSCOPE_MCGRP_EVENTS	"events"
 
 enum brkscope_cmd {
@@ -98,6 +104,7 @@ enum brkscope_attr {
 	BRKSCOPE_A_EVENT_LEN,
 	BRKSCOPE_A_EVENT_TIME_NS,
 	BRKSCOPE_A_HEAP_BYTES,
+	BRKSCOPE_A_CGROUP_ID,
 
 	__BRKSCOPE_A_MAX,
 	BRKSCOPE_A_MAX = __BRKSCOPE_A_MAX - 1
@@ -130,14 +137,14 @@ enum brkscope_stats_attr {
 };
 
 enum brkscope_event_type {
-	BRKSCOPE_EVENT_GROW = 1,
-	BRKSCOPE_EVENT_GROW_FAILED,
-	BRKSCOPE_EVENT_SHRINK,
+	BRKSCOPE_EVENT_TYPE_GROW = 1,
+	BRKSCOPE_EVENT_TYPE_GROW_FAILED,
+	BRKSCOPE_EVENT_TYPE_SHRINK,
 };
 
 enum brkscope_event_source {
-	BRKSCOPE_SOURCE_BRK = 1,	/* the brk(2) system call */
-	BRKSCOPE_SOURCE_ELF_LOADER,	/* vm_brk_flags() during exec */
+	BRKSCOPE_EVENT_SOURCE_BRK = 1,	/* the brk(2) system call */
+	BRKSCOPE_EVENT_SOURCE_ELF_LOADER,	/* vm_brk_flags() during exec */
 };
 
 #endif /* _UAPI_BRKSCOPE_H */
