@@ -36,6 +36,7 @@
 #include <unistd.h>
 
 #include "kselftest_harness.h"
+#include "lib/cgroup.h"
 #include "lib/files.h"
 #include "lib/kids.h"
 #include "lib/module.h"
@@ -92,6 +93,7 @@ FIXTURE(top) {
 	char tmux[PATH_MAX];
 	char sock[64];		/* -L name of our tmux server */
 	char status[96];	/* where the pane's shell puts the exit status */
+	char cg[2][PATH_MAX];	/* cgroups made by the test, "" if none */
 	int server_pid;		/* the server, once one was started */
 	char screen[OUT_MAX];	/* the last capture-pane -p */
 	char lines[OUT_MAX];	/* the same, split */
@@ -337,18 +339,34 @@ static bool shows_heap(FIXTURE_DATA(top) *self, const void *arg)
 
 /* ---- the helpers ---- */
 
-/* brk_child kids[slot], its heap grown by @growth bytes. */
-static void grow_child(struct __test_metadata *_metadata,
-		       FIXTURE_DATA(top) *self, int slot, unsigned long growth,
-		       struct grown *g)
+/*
+ * brk_child kids[slot], its heap grown by @growth bytes; first moved into
+ * the cgroup at @cgroup, unless NULL, so that the growth is placed there.
+ */
+static void grow_child_in(struct __test_metadata *_metadata,
+			  FIXTURE_DATA(top) *self, int slot,
+			  unsigned long growth, const char *cgroup,
+			  struct grown *g)
 {
 	struct kid *k = start_brk_child(_metadata, &self->kids[slot]);
+	int err;
 
 	g->pid = k->pid;
+	if (cgroup) {
+		err = cgroup_move(cgroup, k->pid);
+		ASSERT_EQ(0, err) TH_LOG("%s: %s", cgroup, strerror(-err));
+	}
 	g->brk = child_move(_metadata, k, (long)growth, NULL);
 	ASSERT_EQ(0, proc_start_brk(g->pid, &g->start_brk));
 	ASSERT_LE(g->start_brk, g->brk);
 	g->heap = g->brk - g->start_brk;
+}
+
+static void grow_child(struct __test_metadata *_metadata,
+		       FIXTURE_DATA(top) *self, int slot, unsigned long growth,
+		       struct grown *g)
+{
+	grow_child_in(_metadata, self, slot, growth, NULL, g);
 }
 
 /* The exit status of the pane's client, -1 while it runs. */
@@ -381,6 +399,7 @@ FIXTURE_SETUP(top)
 	snprintf(self->sock, sizeof(self->sock), "brkscope-top-%d", getpid());
 	snprintf(self->status, sizeof(self->status),
 		 "/tmp/brkscope-top-%d.status", getpid());
+	self->cg[0][0] = self->cg[1][0] = '\0';
 	unlink(self->status);
 	self->server_pid = 0;
 	signal(SIGPIPE, SIG_IGN);
@@ -440,6 +459,9 @@ FIXTURE_TEARDOWN(top)
 	unlink(self->status);
 	kill_kids_and_others(self->kids, NULL);
 	reap_all_children();
+	/* after the children: a cgroup with processes cannot be removed */
+	cgroup_remove(self->cg[0]);
+	cgroup_remove(self->cg[1]);
 }
 
 /* ---- tests ---- */
@@ -672,6 +694,93 @@ TOP_TEST(batch_prints_n_plain_frames)
 	EXPECT_EQ(2, frames) TH_LOG("%s", out);
 	EXPECT_EQ(2, rows) TH_LOG("no '%s' twice in:\n%s", want, out);
 	EXPECT_EQ(NULL, strchr(out, '\033')) TH_LOG("escape codes in -b");
+}
+
+/* Run top -b -n 1 -B with @by; its output in @out. */
+static void batch_by(struct __test_metadata *_metadata,
+		     FIXTURE_DATA(top) *self, const char *by, char *out,
+		     size_t size)
+{
+	char *argv[] = {
+		self->client, "top", "-b", "-n", "1", "-B", "--by", (char *)by,
+		NULL,
+	};
+	char err[4096];
+	int rc;
+
+	rc = run(_metadata, argv, out, size, err, sizeof(err));
+	ASSERT_EQ(0, rc) TH_LOG("%s", err);
+	EXPECT_STREQ("", err);
+}
+
+/* The line that starts with the word @first, or NULL. */
+static const char *line_starting(const char *text, const char *first)
+{
+	size_t n = strlen(first);
+	const char *p;
+
+	for (p = text; p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL)
+		if (!strncmp(p, first, n) && p[n] == ' ')
+			return p;
+	return NULL;
+}
+
+/* --by comm: the two children are one row, their heaps summed exactly. */
+TOP_TEST(by_comm_sums_the_heaps_of_one_name)
+{
+	static char out[OUT_MAX];
+	unsigned long procs, heap;
+	struct grown a, b;
+	const char *row;
+
+	REQUIRE_BRKSCOPE();
+	grow_child(_metadata, self, 0, SMALL_GROWTH, &a);
+	grow_child(_metadata, self, 1, BIG_GROWTH, &b);
+	batch_by(_metadata, self, "comm", out, sizeof(out));
+	EXPECT_NE(NULL, strstr(out, "\nCOMM ")) TH_LOG("%s", out);
+	row = line_starting(out, "brk_child");
+	ASSERT_NE(NULL, row) TH_LOG("%s", out);
+	ASSERT_EQ(2, sscanf(row, "brk_child %lu %lu", &procs, &heap))
+		TH_LOG("%s", out);
+	EXPECT_EQ(2UL, procs);
+	EXPECT_EQ(a.heap + b.heap, heap) TH_LOG("%s", out);
+}
+
+/* --by cgroup: a row per cgroup, by path, each with its child's heap. */
+TOP_TEST(by_cgroup_shows_each_cgroups_heap)
+{
+	static char out[OUT_MAX];
+	unsigned long procs, heap;
+	char name[64], scan[PATH_MAX + 16];
+	struct grown g[2];
+	const char *row;
+	int i, err;
+
+	REQUIRE_BRKSCOPE();
+	for (i = 0; i < 2; i++) {
+		snprintf(name, sizeof(name), "brkscope-top-test-%c", 'a' + i);
+		err = cgroup_make(name, self->cg[i]);
+		if (err == -ENODEV)
+			SKIP(return, CGROUP_ROOT " is not a cgroup2 mount");
+		ASSERT_EQ(0, err) TH_LOG("mkdir %s: %s", self->cg[i],
+					 strerror(-err));
+		if (!cgroup_id_of(self->cg[i]) && errno == ENOSYS)
+			SKIP(return, "name_to_handle_at(): kernel without CONFIG_FHANDLE");
+	}
+	grow_child_in(_metadata, self, 0, SMALL_GROWTH, self->cg[0], &g[0]);
+	grow_child_in(_metadata, self, 1, BIG_GROWTH, self->cg[1], &g[1]);
+	batch_by(_metadata, self, "cgroup", out, sizeof(out));
+	EXPECT_NE(NULL, strstr(out, "\nCGROUP ")) TH_LOG("%s", out);
+	for (i = 0; i < 2; i++) {
+		const char *rel = self->cg[i] + strlen(CGROUP_ROOT);
+
+		row = line_starting(out, rel);
+		ASSERT_NE(NULL, row) TH_LOG("no row for %s:\n%s", rel, out);
+		snprintf(scan, sizeof(scan), "%s %%lu %%lu", rel);
+		ASSERT_EQ(2, sscanf(row, scan, &procs, &heap)) TH_LOG("%s", out);
+		EXPECT_EQ(1UL, procs);
+		EXPECT_EQ(g[i].heap, heap) TH_LOG("%s", out);
+	}
 }
 
 /* Bad options: exit status 2 and a message naming what was wrong. */
