@@ -245,7 +245,9 @@ static int adopt_history(struct top *top, struct top_row *fresh, size_t n)
 		/* Both sorted by key: one walk matches them. */
 		while (j < top->nrows && row_key_cmp(&top->rows[j], r) < 0)
 			j++;
-		if (j < top->nrows && !row_key_cmp(&top->rows[j], r)) {
+		/* A key seen twice in one dump gets a history of its own. */
+		if (j < top->nrows && top->rows[j].ring &&
+		    !row_key_cmp(&top->rows[j], r)) {
 			r->ring = top->rows[j].ring;
 			r->head = top->rows[j].head;
 			r->nsamples = top->rows[j].nsamples;
@@ -724,6 +726,7 @@ int cmd_top(const struct opts *opts, int argc, char **argv)
 	 * ncursesw needs it to draw them; numbers keep '.' whatever the
 	 * locale, as in every other command.
 	 */
+	/* A locale that cannot be set leaves "C": ASCII, no harm. */
 	setlocale(LC_ALL, "");
 	setlocale(LC_NUMERIC, "C");
 	top.utf8 = !strcmp(nl_langinfo(CODESET), "UTF-8");
