@@ -340,7 +340,11 @@ static int refresh_data(struct top *top)
 	top->now = mono_now();
 	top->wall = (int64_t)time(NULL);
 	if (top->o.by) {
-		/* Cgroups come and go: read the tree again when asked. */
+		/*
+		 * Cgroups come and go: read the tree again.  The names the
+		 * previous rows point to go with it; only their keys are
+		 * looked at from here on.
+		 */
 		if (top->cg)
 			cgroup_map_forget(top->cg);
 		if (groups_make(top->pv.v, top->pv.n, top->o.by, top->cg,
@@ -354,11 +358,13 @@ static int refresh_data(struct top *top)
 	qsort(top->spare, n, sizeof(*top->spare), row_key_cmp);
 	if (adopt_history(top, top->spare, n)) {
 		/* The rows without a ring must not be shown: drop them all. */
+		int err = errno;
 		size_t i;
 
 		for (i = 0; i < n; i++)
 			free(top->spare[i].ring);
 		top->nrows = 0;
+		errno = err;
 		return fail_errno(top, "top");
 	}
 	tmp = top->rows;

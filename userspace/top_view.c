@@ -46,6 +46,14 @@ const char *const top_sort_names[TOP_SORT_COUNT] = {
 	[TOP_SORT_PID]		= "pid",
 };
 
+/* The key that picks each order (cmd_top.c's read_keys()). */
+static const char sort_keys[TOP_SORT_COUNT] = {
+	[TOP_SORT_RATE]		= 'r',
+	[TOP_SORT_HEAP]		= 'h',
+	[TOP_SORT_GROWS]	= 'g',
+	[TOP_SORT_PID]		= 'p',
+};
+
 enum col_id {
 	COL_PID, COL_NAME, COL_START_BRK, COL_BRK, COL_PROCS, COL_HEAP,
 	COL_RATE, COL_GROWS, COL_SPARK, COL_COUNT,
@@ -436,11 +444,13 @@ static void table_line(struct line *l, const struct top_frame *f,
 /**
  * header_items() - the header's pieces of text
  * @f: the frame
- * @items: filled in
+ * @items: filled in: first the view's, then the module's figures, then
+ *	(if @keys) the keys' help
  * @keys: add the keys' help (on a terminal)
+ * @split: set to the index of the first of the module's figures, where
+ *	a new line starts
  *
- * Return: how many; the first are about the view, then the module's
- * figures (from the index stored in *@split), then the keys.
+ * Return: how many items.
  */
 static size_t header_items(const struct top_frame *f,
 			   char items[ITEMS_MAX][ITEM_SIZE], bool keys,
@@ -459,8 +469,8 @@ static size_t header_items(const struct top_frame *f,
 		 f->by == GROUP_BY_CGROUP ? " --by cgroup" : "");
 	if (localtime_r(&wall, &tm))
 		strftime(items[n++], ITEM_SIZE, "%H:%M:%S", &tm);
-	snprintf(items[n++], ITEM_SIZE, "sort: %s (%c)", sort, sort[0] == 'n' ?
-		 'p' : sort[0]);
+	snprintf(items[n++], ITEM_SIZE, "sort: %s (%c)", sort,
+		 sort_keys[f->sort]);
 	snprintf(items[n++], ITEM_SIZE, "every %gs", f->delay);
 	if (f->by)
 		snprintf(items[n++], ITEM_SIZE, "%zu groups, %zu processes",
