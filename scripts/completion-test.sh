@@ -54,7 +54,7 @@ expect "--count -c" brkscope monitor -
 expect "" brkscope monitor -c ""
 expect "" brkscope stats ""
 expect "--batch --by --bytes --delay --iterations --sort -B -b -d -n -s" brkscope top -
-expect "grows heap pid rate" brkscope top -s ""
+expect "grows heap name pid rate" brkscope top -s ""
 expect "rate" brkscope top --sort = r
 expect "cgroup comm" brkscope top --by ""
 expect "" brkscope top -d ""

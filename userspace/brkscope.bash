@@ -71,7 +71,7 @@ _brkscope()
 	top)
 		case $prev in
 		-s | --sort)
-			_brkscope_offer 'rate heap grows pid'
+			_brkscope_offer 'rate heap grows pid name'
 			return
 			;;
 		--by)

@@ -691,8 +691,11 @@ static int parse_args(int argc, char **argv, struct top_opts *o)
 			for (i = 0; i < TOP_SORT_COUNT; i++)
 				if (!strcmp(optarg, top_sort_names[i]))
 					break;
+			/* list --by calls the order of groups "name" */
+			if (!strcmp(optarg, "name"))
+				i = TOP_SORT_PID;
 			if (i == TOP_SORT_COUNT)
-				return usage_err("top: bad sort key '%s': use rate, heap, grows or pid",
+				return usage_err("top: bad sort key '%s': use rate, heap, grows, or pid (name: the same)",
 						 out_sanitize(arg, sizeof(arg), optarg));
 			o->sort = (enum top_sort)i;
 			break;
