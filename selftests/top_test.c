@@ -208,18 +208,18 @@ static void tmux(struct __test_metadata *_metadata, FIXTURE_DATA(top) *self,
 
 /*
  * Start our tmux server with one pane of cols x rows running the client
- * with @args (a shell word list), in a UTF-8 locale on a terminal type
- * the host's terminfo has.  The pane stays after the client exits.
+ * with @args (a shell word list), in locale @lang on a terminal type the
+ * host's terminfo has.  The pane stays after the client exits.
  */
-static void start_top(struct __test_metadata *_metadata,
-		      FIXTURE_DATA(top) *self, int cols, int rows,
-		      const char *args)
+static void start_top_in(struct __test_metadata *_metadata,
+			 FIXTURE_DATA(top) *self, int cols, int rows,
+			 const char *lang, const char *args)
 {
 	char cmd[PATH_MAX + 256], x[16], y[16], pid[32];
 
 	snprintf(cmd, sizeof(cmd),
-		 "TERM=tmux-256color LANG=C.UTF-8 '%s' top %s; echo $? >'%s'",
-		 self->client, args, self->status);
+		 "TERM=tmux-256color LANG=%s LC_ALL= '%s' top %s; echo $? >'%s'",
+		 lang, self->client, args, self->status);
 	snprintf(x, sizeof(x), "%d", cols);
 	snprintf(y, sizeof(y), "%d", rows);
 	/* remain-on-exit before the pane exists, or its status is lost */
@@ -230,6 +230,14 @@ static void start_top(struct __test_metadata *_metadata,
 	TMUX(self, pid, sizeof(pid), "display-message", "-p", "#{pid}");
 	self->server_pid = atoi(pid);
 	ASSERT_LT(0, self->server_pid) TH_LOG("tmux's pid: '%s'", pid);
+}
+
+/* The same in a UTF-8 locale, as a user's terminal mostly is. */
+static void start_top(struct __test_metadata *_metadata,
+		      FIXTURE_DATA(top) *self, int cols, int rows,
+		      const char *args)
+{
+	start_top_in(_metadata, self, cols, rows, "C.UTF-8", args);
 }
 
 /* capture-pane -p into self->screen, split into self->line[]. */
@@ -666,6 +674,57 @@ TOP_TEST(resize_to_40_columns_redraws)
 	ASSERT_TRUE(wait_screen(_metadata, self, shows_heap, &g))
 		TH_LOG("%s", self->screen);
 	expect_readable_narrow(_metadata, self, &g);
+}
+
+/* Whether the header is on screen (a frame was drawn). */
+static bool shows_title(FIXTURE_DATA(top) *self, const void *arg)
+{
+	(void)arg;
+	return self->nlines > 0 && !strncmp(self->line[0], "brkscope", 8);
+}
+
+/* Outside a UTF-8 locale the sparkline is ASCII, and so is everything. */
+TOP_TEST(ascii_sparkline_outside_utf8)
+{
+	char why[64] = "";
+	const char *tail;
+	struct grown g;
+	int row;
+
+	REQUIRE_TMUX();
+	grow_child(_metadata, self, 0, BIG_GROWTH, &g);
+	start_top_in(_metadata, self, WIDE_COLS, WIDE_ROWS, "C", "-B -d 0.2");
+	ASSERT_TRUE(wait_screen(_metadata, self, shows_heap, &g))
+		TH_LOG("%s", self->screen);
+	ASSERT_NE(NULL, strstr(self->screen, "LAST 60s"))
+		TH_LOG("no sparkline at %d columns:\n%s", WIDE_COLS,
+		       self->screen);
+	EXPECT_TRUE(clean_and_fits(self, WIDE_COLS, why, sizeof(why)))
+		TH_LOG("%s:\n%s", why, self->screen);
+	EXPECT_EQ(NULL, strstr(self->screen, "\xe2\x96"))
+		TH_LOG("block characters in locale C:\n%s", self->screen);
+	/* a heap that did not move since it appeared: a flat '_' line */
+	row = row_of(self, g.pid);
+	tail = strrchr(self->line[row], ' ');
+	ASSERT_NE(NULL, tail);
+	EXPECT_EQ('_', tail[1]) TH_LOG("%s", self->line[row]);
+}
+
+/* A window too small for anything but a bit of the header: no crash. */
+TOP_TEST(tiny_window_keeps_running)
+{
+	char why[64] = "";
+
+	REQUIRE_TMUX();
+	start_top(_metadata, self, 12, 3, "-d 0.2");
+	ASSERT_TRUE(wait_screen(_metadata, self, shows_title, NULL))
+		TH_LOG("%s", self->screen);
+	usleep(1000 * 1000);	/* some refreshes */
+	capture(_metadata, self);
+	EXPECT_TRUE(clean_and_fits(self, 12, why, sizeof(why)))
+		TH_LOG("%s:\n%s", why, self->screen);
+	EXPECT_EQ(-1, pane_status(self)) TH_LOG("%s", self->screen);
+	TMUX(self, NULL, 0, "send-keys", "q");
 }
 
 /* -b -n 2: two plain frames, each with the helper's exact row. */
