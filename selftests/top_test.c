@@ -95,6 +95,7 @@ FIXTURE(top) {
 	char status[96];	/* where the pane's shell puts the exit status */
 	char cg[2][PATH_MAX];	/* cgroups made by the test, "" if none */
 	int server_pid;		/* the server, once one was started */
+	char client_pidfile[96]; /* the client's pid, written as it starts */
 	char screen[OUT_MAX];	/* the last capture-pane -p */
 	char lines[OUT_MAX];	/* the same, split */
 	char *line[SCREEN_LINES];
@@ -215,11 +216,12 @@ static void start_top_in(struct __test_metadata *_metadata,
 			 FIXTURE_DATA(top) *self, int cols, int rows,
 			 const char *lang, const char *args)
 {
-	char cmd[PATH_MAX + 256], x[16], y[16], pid[32];
+	char cmd[2 * PATH_MAX + 512], x[16], y[16], pid[32];
 
+	/* the inner shell says its pid, which the client's exec keeps */
 	snprintf(cmd, sizeof(cmd),
-		 "TERM=tmux-256color LANG=%s LC_ALL= '%s' top %s; echo $? >'%s'",
-		 lang, self->client, args, self->status);
+		 "TERM=tmux-256color LANG=%s LC_ALL= /bin/sh -c 'echo $$ >%s; exec \"$0\" top %s' '%s'; echo $? >'%s'",
+		 lang, self->client_pidfile, args, self->client, self->status);
 	snprintf(x, sizeof(x), "%d", cols);
 	snprintf(y, sizeof(y), "%d", rows);
 	/* remain-on-exit before the pane exists, or its status is lost */
@@ -389,6 +391,31 @@ static int pane_status(FIXTURE_DATA(top) *self)
 	return status;
 }
 
+/*
+ * Wait up to 10 s for process @pid (not ours) to end, SIGKILL it after
+ * 5 s.  A zombie counts as ended: its parent may be gone, and its memory
+ * (and its brkscope record) is.
+ */
+static void wait_gone(int pid)
+{
+	char path[64], stat[512], *paren;
+	int i;
+
+	if (pid <= 0)
+		return;
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	for (i = 0; i < 100; i++) {
+		if (read_file(path, stat, sizeof(stat)) <= 0)
+			return;
+		paren = strrchr(stat, ')');
+		if (paren && paren[1] == ' ' && paren[2] == 'Z')
+			return;
+		if (i == 50)
+			kill(pid, SIGKILL);
+		usleep(100 * 1000);
+	}
+}
+
 FIXTURE_SETUP(top)
 {
 	const char *env = getenv("BRKSCOPE_CLIENT");
@@ -407,6 +434,9 @@ FIXTURE_SETUP(top)
 	snprintf(self->sock, sizeof(self->sock), "brkscope-top-%d", getpid());
 	snprintf(self->status, sizeof(self->status),
 		 "/tmp/brkscope-top-%d.status", getpid());
+	snprintf(self->client_pidfile, sizeof(self->client_pidfile),
+		 "/tmp/brkscope-top-%d.pid", getpid());
+	unlink(self->client_pidfile);
 	self->cg[0][0] = self->cg[1][0] = '\0';
 	unlink(self->status);
 	self->server_pid = 0;
@@ -438,7 +468,8 @@ FIXTURE_TEARDOWN(top)
 		char *argv[] = {
 			self->tmux, "-L", self->sock, "kill-server", NULL,
 		};
-		int pid = fork(), i;
+		char buf[32];
+		int pid = fork();
 
 		if (!pid) {
 			int null = open("/dev/null", O_RDWR);
@@ -453,18 +484,16 @@ FIXTURE_TEARDOWN(top)
 		if (pid > 0)
 			waitpid(pid, NULL, 0);
 		/*
-		 * The server is not our child: wait for it to be gone, so
-		 * that nothing of this test lives on into the next suite.
+		 * Neither the server nor the client is our child: wait for
+		 * them to be gone, so that nothing of this test lives on
+		 * into the next suite.
 		 */
-		for (i = 0; self->server_pid > 0 && i < 100; i++) {
-			if (kill(self->server_pid, 0) && errno == ESRCH)
-				break;
-			if (i == 50)
-				kill(self->server_pid, SIGKILL);
-			usleep(100 * 1000);
-		}
+		wait_gone(self->server_pid);
+		if (read_file(self->client_pidfile, buf, sizeof(buf)) > 0)
+			wait_gone(atoi(buf));
 	}
 	unlink(self->status);
+	unlink(self->client_pidfile);
 	kill_kids_and_others(self->kids, NULL);
 	reap_all_children();
 	/* after the children: a cgroup with processes cannot be removed */
