@@ -555,6 +555,8 @@ void top_draw_curses(const struct top_frame *f)
 	n = columns(f, c);
 	layout(f, c, n, COLS < LINE_MAX_COLS ? COLS : LINE_MAX_COLS, shown);
 	table_line(&l, f, c, n, NULL);
+	/* The bar spans the width, as the eye expects of a table's head. */
+	line_pad(&l, (COLS < LINE_MAX_COLS ? COLS : LINE_MAX_COLS) - l.cols);
 	put_line(y++, l.buf, A_REVERSE);
 	for (i = 0; i < shown; i++) {
 		table_line(&l, f, c, n, &f->rows[f->order[i]]);
