@@ -335,7 +335,7 @@ static struct nlmsghdr *msg_start(char *buf, uint16_t type, uint16_t flags,
 	nlh->nlmsg_pid = PORTID;
 	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
 	g->cmd = cmd;
-	g->version = BRKSCOPE_GENL_VERSION;
+	g->version = BRKSCOPE_FAMILY_VERSION;
 	return nlh;
 }
 
@@ -473,14 +473,14 @@ static void reply_family(struct mnl_socket *s, const struct nlmsghdr *req)
 	mnl_attr_for_each(a, req, sizeof(struct genlmsghdr))
 		if (mnl_attr_get_type(a) == CTRL_ATTR_FAMILY_NAME)
 			name = mnl_attr_get_str(a);
-	if (!name || strcmp(name, BRKSCOPE_GENL_NAME)) {
+	if (!name || strcmp(name, BRKSCOPE_FAMILY_NAME)) {
 		queue_error(s, req, ENOENT, NULL, 0);
 		return;
 	}
 	nlh = msg_start(buf, GENL_ID_CTRL, 0, req->nlmsg_seq, CTRL_CMD_NEWFAMILY);
-	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, BRKSCOPE_GENL_NAME);
+	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, BRKSCOPE_FAMILY_NAME);
 	mnl_attr_put_u16(nlh, CTRL_ATTR_FAMILY_ID, FAMILY_ID);
-	mnl_attr_put_u32(nlh, CTRL_ATTR_VERSION, BRKSCOPE_GENL_VERSION);
+	mnl_attr_put_u32(nlh, CTRL_ATTR_VERSION, BRKSCOPE_FAMILY_VERSION);
 	mnl_attr_put_u32(nlh, CTRL_ATTR_HDRSIZE, 0);
 	mnl_attr_put_u32(nlh, CTRL_ATTR_MAXATTR, BRKSCOPE_A_MAX);
 	grps = mnl_attr_nest_start(nlh, CTRL_ATTR_MCAST_GROUPS);

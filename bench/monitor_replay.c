@@ -103,7 +103,7 @@ static size_t put_event(char *p, const char *base, uint64_t seq,
 	nlh->nlmsg_type = FAMILY;
 	genl = mnl_nlmsg_put_extra_header(nlh, sizeof(*genl));
 	genl->cmd = BRKSCOPE_CMD_EVENT;
-	genl->version = BRKSCOPE_GENL_VERSION;
+	genl->version = BRKSCOPE_FAMILY_VERSION;
 	brk = 0x55dc1bba4000ULL + ((r >> 20) % 4096) * 4096;
 	len = r % 7 ? 4096 : 135168;
 	time_ns = 13938509000ULL + i * 1234567ULL + (r >> 40) % 1000;
@@ -142,6 +142,9 @@ static size_t put_event(char *p, const char *base, uint64_t seq,
 		type == 3 ? brk - len : brk + len);
 	put_u64(nlh, base, BRKSCOPE_A_EVENT_LEN, len);
 	put_u64(nlh, base, BRKSCOPE_A_EVENT_TIME_NS, time_ns);
+	/* As the module sends it; odd events: some as modules before it. */
+	if (!opt.odd || r % 3)
+		put_u64(nlh, base, BRKSCOPE_A_CGROUP_ID, 1 + (r >> 24) % 5000);
 	if (opt.odd && r % 11 == 0) {
 		/* a newer kernel's attribute, and a known one events lack */
 		mnl_attr_put_u32(nlh, BRKSCOPE_A_MAX + 3, 7);

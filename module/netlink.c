@@ -395,8 +395,8 @@ static const struct genl_multicast_group brkscope_mcgrps[] = {
 };
 
 static struct genl_family brkscope_family __ro_after_init = {
-	.name		= BRKSCOPE_GENL_NAME,
-	.version	= BRKSCOPE_GENL_VERSION,
+	.name		= BRKSCOPE_FAMILY_NAME,
+	.version	= BRKSCOPE_FAMILY_VERSION,
 	.maxattr	= BRKSCOPE_A_MAX,
 	.module		= THIS_MODULE,
 	.parallel_ops	= true,

@@ -52,7 +52,7 @@ static int grow_pre(struct kprobe *p, struct pt_regs *regs)
 		return 0;
 	addr = regs_get_kernel_argument(regs, BRKSCOPE_GROW_ARG_ADDR);
 	len = regs_get_kernel_argument(regs, BRKSCOPE_GROW_ARG_LEN);
-	brkscope_event_emit(BRKSCOPE_EVENT_GROW, BRKSCOPE_SOURCE_ELF_LOADER,
+	brkscope_event_emit(BRKSCOPE_EVENT_TYPE_GROW, BRKSCOPE_EVENT_SOURCE_ELF_LOADER,
 			    addr, addr + len, len);
 	return 0;
 }
@@ -115,14 +115,14 @@ static int event_return(struct kretprobe_instance *ri, struct pt_regs *regs)
 		return 0;
 	if (ret != d->req) {		/* failure returns the original brk */
 		if (d->req > ret)
-			brkscope_event_emit(BRKSCOPE_EVENT_GROW_FAILED,
-					    BRKSCOPE_SOURCE_BRK, ret, d->req,
+			brkscope_event_emit(BRKSCOPE_EVENT_TYPE_GROW_FAILED,
+					    BRKSCOPE_EVENT_SOURCE_BRK, ret, d->req,
 					    asked_bytes(ret, d->req));
 	} else if (to < from) {
-		brkscope_event_emit(BRKSCOPE_EVENT_SHRINK, BRKSCOPE_SOURCE_BRK,
+		brkscope_event_emit(BRKSCOPE_EVENT_TYPE_SHRINK, BRKSCOPE_EVENT_SOURCE_BRK,
 				    d->old, ret, from - to);
 	} else if (to > from) {
-		brkscope_event_emit(BRKSCOPE_EVENT_GROW, BRKSCOPE_SOURCE_BRK,
+		brkscope_event_emit(BRKSCOPE_EVENT_TYPE_GROW, BRKSCOPE_EVENT_SOURCE_BRK,
 				    d->old, ret, to - from);
 	}
 	return 0;

@@ -239,10 +239,11 @@ static void settle(struct brkscope_record *rec, unsigned long brk, bool done)
  * this one, creating the record if need be (brk(0) opens nothing and creates
  * no record).  A previous call of another thread that did not leave the
  * break where it asked may still be on its way: it goes uncounted (calls
- * that overlap are the limit Documentation/design.rst describes).  A record left by an earlier mm at the same address starts
- * over and is counted as stale.  When the pool is empty the call goes
- * uncounted, and is counted in records_dropped.  Probe context: never
- * sleeps, never allocates.
+ * that overlap are the limit Documentation/design.rst describes).  A
+ * record left by an earlier mm at the same address starts over and is
+ * counted as stale.  When the pool is empty the call goes uncounted, and
+ * is counted in records_dropped.  The call's thread's cgroup becomes the
+ * record's.  Probe context: never sleeps, never allocates.
  */
 void brkscope_record_call(struct mm_struct *mm, unsigned long req)
 {

@@ -25,6 +25,8 @@ expect 5 "$nomod" get 1
 expect 5 "$nomod" list
 expect 5 "$nomod" monitor -c 1
 expect 5 "$nomod" -j stats
+expect 5 "$nomod" top -b -n 1
+expect 5 "$nomod" top
 for pid in abc -1 0 12x "" 99999999999; do
 	expect 2 "bad pid" get "$pid"
 done
@@ -36,6 +38,10 @@ expect 2 "" monitor -c x
 for bytes in 0 -1 x 1X 2G 99999999999 ""; do
 	expect 2 "" monitor --rcvbuf "$bytes"
 done
+expect 2 "bad interval" top -d 0
+expect 2 "bad count of refreshes" top -n 0
+expect 2 "bad --by" top --by uid
+expect 2 "no JSON output" -j top
 expect 2 "" frobnicate
 expect 2 "" --no-such-option stats
 expect 2 "" ""

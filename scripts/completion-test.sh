@@ -38,19 +38,26 @@ expect() {
 	fi
 }
 
-expect "export get list monitor stats" brkscope ""
+expect "export get list monitor stats top" brkscope ""
 expect "get" brkscope g
 expect "list" brkscope -j l
 expect "--help --json --version -V -h -j" brkscope -
 expect "--json" brkscope --j
 expect "heap" brkscope list --sort h
-expect "grows heap pid" brkscope list --sort ""
-expect "grows heap pid" brkscope list --sort = ""
+expect "grows heap name pid" brkscope list --sort ""
+expect "grows heap name pid" brkscope list --sort = ""
 expect "pid" brkscope list --sort = p
-expect "--sort" brkscope list -
+expect "cgroup comm" brkscope list --by ""
+expect "cgroup" brkscope list --by cg
+expect "--by --sort" brkscope list -
 expect "--count -c" brkscope monitor -
 expect "" brkscope monitor -c ""
 expect "" brkscope stats ""
+expect "--batch --by --bytes --delay --iterations --sort -B -b -d -n -s" brkscope top -
+expect "grows heap name pid rate" brkscope top -s ""
+expect "rate" brkscope top --sort = r
+expect "cgroup comm" brkscope top --by ""
+expect "" brkscope top -d ""
 expect "--output --top -o" brkscope export -
 expect "" brkscope export --top ""
 # export -o: file names, of the directory completed in.

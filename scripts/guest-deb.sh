@@ -7,7 +7,7 @@
 # usage: guest-deb.sh VERSION
 v=$1
 k=$(uname -r)
-gv=$(sed -n 's/^#define BRKSCOPE_GENL_VERSION[[:space:]]*\([0-9]*\)$/\1/p' module/uapi/brkscope.h)
+gv=$(sed -n 's/^#define BRKSCOPE_FAMILY_VERSION[[:space:]]*\([0-9]*\)$/\1/p' module/uapi/brkscope.h)
 bin=/usr/sbin/brkscope
 tmp=/tmp/guest-deb
 mkdir -p $tmp

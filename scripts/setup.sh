@@ -14,7 +14,7 @@ want=(gcc make libc6-dev bc flex bison kmod cpio xz-utils gzip
       linux-source-6.1 python3 libelf-dev
       linux-source-6.12 python3-yaml python3-jsonschema
       debhelper dh-dkms dpkg-dev lintian bash-completion
-      prometheus-node-exporter)
+      libncurses-dev tmux prometheus-node-exporter)
 
 missing() {
 	local p

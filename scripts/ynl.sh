@@ -9,7 +9,7 @@
 #
 #   scripts/ynl.sh tree       extract if needed; print the tree's path
 #   scripts/ynl.sh validate   the spec validates against the schema of its
-#                             protocol level (genetlink-c.yaml)
+#                             protocol level (genetlink.yaml)
 #   scripts/ynl.sh compare    ynl-gen-c.py --mode uapi makes build/ynl/brkscope.h
 #                             from the spec; it must define what
 #                             module/uapi/brkscope.h defines, with the same

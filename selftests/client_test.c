@@ -45,6 +45,7 @@
 #include <unistd.h>
 
 #include "kselftest_harness.h"
+#include "lib/cgroup.h"
 #include "lib/files.h"
 #include "lib/kids.h"
 #include "lib/module.h"
@@ -62,8 +63,8 @@
 #define CMD_TIMEOUT_MS	60000
 #define NOBODY		65534
 #define GET_LABEL_WIDTH	13		/* "failed grows:" */
-#define PROC_MEMBERS	14		/* members of a get/list object */
-#define EVENT_MEMBERS	9		/* members of a monitor event */
+#define PROC_MEMBERS	16		/* members of a get/list object */
+#define EVENT_MEMBERS	10		/* members of a monitor event */
 #define COUNT_OPS_MAX	2000		/* grows tried while monitor -c runs */
 /* the module's clock may be a tick coarser than ours */
 #define CLOCK_SLACK_NS	(50ULL * 1000 * 1000)
@@ -491,6 +492,7 @@ static int find_pid(struct __test_metadata *_metadata, int pid, int *count)
 
 FIXTURE(client) {
 	struct kid kids[2];
+	char cg[2][PATH_MAX];	/* cgroups made by a test, "" if none */
 	int mon_pid;		/* a monitor running in the background */
 	int mon_fd;		/* its stdout */
 	int mon_err;		/* its stderr (a memfd) */
@@ -543,9 +545,27 @@ FIXTURE_TEARDOWN(client)
 	close_fd(&self->mon_fd);
 	close_fd(&self->mon_err);
 	reap_all_children();
+	cgroup_remove(self->cg[0]);
+	cgroup_remove(self->cg[1]);
 }
 
 /* ---- checks shared by get and list ---- */
+
+/*
+ * Object at index i names the cgroup pid is in (it has not moved since its
+ * last change) by path and id.
+ */
+static void expect_cgroup_json(struct __test_metadata *_metadata, int i,
+			       int pid)
+{
+	char rel[PATH_MAX], path[PATH_MAX + sizeof(CGROUP_ROOT)];
+	int err = cgroup_of(pid, rel, sizeof(rel));
+
+	ASSERT_EQ(0, err) TH_LOG("/proc/%d/cgroup: %s", pid, strerror(-err));
+	EXPECT_STREQ(rel, jstr(_metadata, "%d.cgroup", i));
+	snprintf(path, sizeof(path), CGROUP_ROOT "%s", rel);
+	EXPECT_EQ(cgroup_id_of(path), ju64(_metadata, "%d.cgroup_id", i));
+}
 
 /* Object at index i of the root array against a heap_spy. */
 static void expect_spy_json(struct __test_metadata *_metadata, int i,
@@ -569,6 +589,7 @@ static void expect_spy_json(struct __test_metadata *_metadata, int i,
 	EXPECT_EQ(0UL, ju64(_metadata, "%d.shrunk_bytes", i));
 	EXPECT_EQ(s->after, ju64(_metadata, "%d.peak_brk", i));
 	EXPECT_STREQ("true", jraw(_metadata, "%d.tracked", i));
+	expect_cgroup_json(_metadata, i, s->pid);
 	last = ju64(_metadata, "%d.last_change_ns", i);
 	TH_LOG("heap_spy grew between %" PRIu64 " and %" PRIu64
 	       " ns; last_change_ns %" PRIu64, s->t0, s->t1, last);
@@ -597,6 +618,7 @@ static void expect_child_json(struct __test_metadata *_metadata, int i,
 	EXPECT_EQ(cur, ju64(_metadata, "%d.peak_brk", i));
 	EXPECT_STREQ("true", jraw(_metadata, "%d.tracked", i));
 	ju64(_metadata, "%d.last_change_ns", i);
+	expect_cgroup_json(_metadata, i, k->pid);
 }
 
 /*
@@ -692,7 +714,7 @@ CLIENT_TEST(get_text_block_matches_heap_spy)
 	static const char *const labels[] = {
 		"start_brk", "brk", "heap_end", "heap size", "grows",
 		"grown bytes", "failed grows", "shrinks", "shrunk bytes",
-		"peak brk", "last change", "tracked",
+		"peak brk", "last change", "tracked", "cgroup",
 	};
 	char want[ARRAY_SIZE(labels)][96], title[64], pid[16], *pos, *line;
 	unsigned long sec, usec;
@@ -719,6 +741,7 @@ CLIENT_TEST(get_text_block_matches_heap_spy)
 	snprintf(want[9], 96, "%#lx", s.after);
 	want[10][0] = '\0';			/* checked below */
 	snprintf(want[11], 96, "yes");
+	ASSERT_EQ(0, cgroup_of(s.pid, want[12], 96));
 	snprintf(title, sizeof(title), "pid %d (heap_spy)", s.pid);
 
 	TH_LOG("output:\n%s", client_out);
@@ -894,9 +917,9 @@ CLIENT_TEST(list_text_row_matches_heap_spy_in_header_columns)
 {
 	static const char *const heads[] = {
 		"PID", "COMM", "START_BRK", "BRK", "HEAP", "GROWS", "GROWN",
-		"FAILED", "SHRINKS", "SHRUNK", "PEAK_BRK",
+		"FAILED", "SHRINKS", "SHRUNK", "PEAK_BRK", "CGROUP",
 	};
-	enum { NCOLS = ARRAY_SIZE(heads), COMM = 1 };
+	enum { NCOLS = ARRAY_SIZE(heads), COMM = 1, CGROUP = 11 };
 	int hs[NCOLS + 1], he[NCOLS + 1], rs[NCOLS + 1], re[NCOLS + 1];
 	char hw[NCOLS + 1][96], rw[NCOLS + 1][96], want[NCOLS][96];
 	char *pos, *line;
@@ -919,6 +942,7 @@ CLIENT_TEST(list_text_row_matches_heap_spy_in_header_columns)
 	snprintf(want[8], 96, "0");
 	human_size(want[9], 96, 0, true);
 	snprintf(want[10], 96, "%#lx", s.after);
+	ASSERT_EQ(0, cgroup_of(s.pid, want[11], 96));
 
 	pos = client_out;
 	line = next_line(&pos);
@@ -937,8 +961,8 @@ CLIENT_TEST(list_text_row_matches_heap_spy_in_header_columns)
 		ASSERT_EQ(NCOLS, n);
 		for (i = 0; i < NCOLS; i++) {
 			EXPECT_STREQ(want[i], rw[i]) TH_LOG("column %s", heads[i]);
-			/* COMM is left-aligned, the numbers right-aligned */
-			if (i == COMM) {
+			/* COMM and CGROUP are left-aligned, numbers right */
+			if (i == COMM || i == CGROUP) {
 				EXPECT_EQ(hs[i], rs[i]) TH_LOG("column %s", heads[i]);
 			} else {
 				EXPECT_EQ(he[i], re[i]) TH_LOG("column %s", heads[i]);
@@ -946,6 +970,116 @@ CLIENT_TEST(list_text_row_matches_heap_spy_in_header_columns)
 		}
 	}
 	EXPECT_EQ(1, rows);
+}
+
+/* ---- tests: list --by ---- */
+
+/* Index of the root array's element whose @key is the string @val; -1. */
+static int find_group(struct __test_metadata *_metadata, const char *key,
+		      const char *val, int *count)
+{
+	int i, n = ju64(_metadata, "[]"), at = -1;
+
+	*count = 0;
+	for (i = 0; i < n; i++) {
+		if (!strcmp(val, jstr(_metadata, "%d.%s", i, key))) {
+			at = i;
+			(*count)++;
+		}
+	}
+	return at;
+}
+
+/*
+ * kids[0] in a cgroup of its own grows three times by a page, kids[1] in
+ * another once by eight: each cgroup's row sums exactly its one process.
+ */
+CLIENT_TEST(list_by_cgroup_sums_each_cgroup_exactly)
+{
+	static const char *const names[2] = {
+		"brkscope-client-test-a", "brkscope-client-test-b",
+	};
+	static const int moves[2] = { 3, 1 }, pages[2] = { 1, 8 };
+	unsigned long stat_brk, cur = 0;
+	char rel[PATH_MAX];
+	int i, j, at, count, err;
+	struct kid *k;
+
+	REQUIRE_BRKSCOPE();
+	for (i = 0; i < 2; i++) {
+		err = cgroup_make(names[i], self->cg[i]);
+		if (err == -ENODEV)
+			SKIP(return, CGROUP_ROOT " is not a cgroup2 mount");
+		ASSERT_EQ(0, err) TH_LOG("%s: %s", names[i], strerror(-err));
+	}
+	for (i = 0; i < 2; i++) {
+		k = start_brk_child(_metadata, &self->kids[i]);
+		err = cgroup_move(self->cg[i], k->pid);
+		ASSERT_EQ(0, err) TH_LOG("move: %s", strerror(-err));
+		for (j = 0; j < moves[i]; j++)
+			cur = child_move(_metadata, k, pages[i] * page_size, NULL);
+		ASSERT_EQ(0, proc_start_brk(k->pid, &stat_brk));
+
+		ASSERT_EQ(0, CLIENT(false, "-j", "list", "--by", "cgroup"))
+			TH_LOG("%s", client_err);
+		EXPECT_STREQ("", client_err);
+		parse_client_json(_metadata, false);
+		snprintf(rel, sizeof(rel), "/%s", names[i]);
+		at = find_group(_metadata, "cgroup", rel, &count);
+		ASSERT_EQ(1, count) TH_LOG("rows of %s", rel);
+		EXPECT_EQ(9UL, ju64(_metadata, "%d{}", at));
+		EXPECT_EQ(cgroup_id_of(self->cg[i]), ju64(_metadata, "%d.cgroup_id", at));
+		EXPECT_EQ(1UL, ju64(_metadata, "%d.processes", at));
+		EXPECT_EQ(cur - stat_brk, ju64(_metadata, "%d.heap_bytes", at));
+		EXPECT_EQ((uint64_t)moves[i], ju64(_metadata, "%d.grows", at));
+		EXPECT_EQ(page_align(cur) - page_align(k->ready_brk),
+			  ju64(_metadata, "%d.grown_bytes", at));
+		EXPECT_EQ(0UL, ju64(_metadata, "%d.failed_grows", at));
+		EXPECT_EQ(0UL, ju64(_metadata, "%d.shrinks", at));
+	}
+}
+
+/* Both brk_children, wherever they are, are one brk_child row. */
+CLIENT_TEST(list_by_comm_sums_processes_of_one_name)
+{
+	unsigned long heap = 0, grown = 0, stat_brk, cur;
+	int i, at, count;
+	struct kid *k;
+
+	REQUIRE_BRKSCOPE();
+	for (i = 0; i < 2; i++) {
+		k = start_brk_child(_metadata, &self->kids[i]);
+		cur = child_move(_metadata, k, (i + 1) * page_size, NULL);
+		ASSERT_EQ(0, proc_start_brk(k->pid, &stat_brk));
+		heap += cur - stat_brk;
+		grown += page_align(cur) - page_align(k->ready_brk);
+	}
+	ASSERT_EQ(0, CLIENT(false, "-j", "list", "--by", "comm"))
+		TH_LOG("%s", client_err);
+	parse_client_json(_metadata, false);
+	at = find_group(_metadata, "comm", "brk_child", &count);
+	ASSERT_EQ(1, count);
+	EXPECT_EQ(2UL, ju64(_metadata, "%d.processes", at));
+	EXPECT_EQ(heap, ju64(_metadata, "%d.heap_bytes", at));
+	EXPECT_EQ(2UL, ju64(_metadata, "%d.grows", at));
+	EXPECT_EQ(grown, ju64(_metadata, "%d.grown_bytes", at));
+}
+
+/* Each bad use of --by gets its message and exit 2. */
+CLIENT_TEST(list_by_bad_key_or_sort_is_a_usage_error)
+{
+	REQUIRE_BRKSCOPE();
+	EXPECT_EQ(2, CLIENT(false, "list", "--by", "pid"));
+	EXPECT_NE(NULL, strstr(client_err, "bad --by 'pid': use comm or cgroup"))
+		TH_LOG("%s", client_err);
+	EXPECT_EQ(2, CLIENT(false, "list", "--by", "comm", "--sort", "pid"));
+	EXPECT_NE(NULL, strstr(client_err, "sort key 'pid' is not one of groups"))
+		TH_LOG("%s", client_err);
+	EXPECT_EQ(2, CLIENT(false, "list", "--sort", "name"));
+	EXPECT_NE(NULL, strstr(client_err, "sort key 'name' is for groups"))
+		TH_LOG("%s", client_err);
+	EXPECT_EQ(2, CLIENT(false, "list", "--by"));
+	EXPECT_STREQ("", client_out);
 }
 
 /* ---- tests: stats ---- */
@@ -1276,7 +1410,7 @@ CLIENT_TEST(version_names_client_and_module_and_exits_1_on_a_mismatch)
 	EXPECT_EQ(0, CLIENT(false, "--version"));
 	snprintf(want, sizeof(want),
 		 "brkscope %s\nbrkscope.ko %s, netlink family brkscope version %d\n",
-		 mod, mod, BRKSCOPE_GENL_VERSION);
+		 mod, mod, BRKSCOPE_FAMILY_VERSION);
 	EXPECT_STREQ(want, client_out);
 	EXPECT_STREQ("", client_err);
 

@@ -68,9 +68,9 @@ static int read_events(int fd, int timeout_ms)
 static const char *event_type_name(int type)
 {
 	switch (type) {
-	case BRKSCOPE_EVENT_GROW:		return "grow";
-	case BRKSCOPE_EVENT_GROW_FAILED:	return "grow_failed";
-	case BRKSCOPE_EVENT_SHRINK:		return "shrink";
+	case BRKSCOPE_EVENT_TYPE_GROW:		return "grow";
+	case BRKSCOPE_EVENT_TYPE_GROW_FAILED:	return "grow_failed";
+	case BRKSCOPE_EVENT_TYPE_SHRINK:		return "shrink";
 	}
 	return "?";
 }
@@ -78,8 +78,8 @@ static const char *event_type_name(int type)
 static const char *event_source_name(int source)
 {
 	switch (source) {
-	case BRKSCOPE_SOURCE_BRK:		return "brk";
-	case BRKSCOPE_SOURCE_ELF_LOADER:	return "elf_loader";
+	case BRKSCOPE_EVENT_SOURCE_BRK:		return "brk";
+	case BRKSCOPE_EVENT_SOURCE_ELF_LOADER:	return "elf_loader";
 	}
 	return "?";
 }
@@ -270,13 +270,13 @@ NL_TEST(events_follow_brk_child_operations_in_order)
 	ASSERT_EQ(n1, o2);
 	ASSERT_EQ(n2, o3);
 
-	want[0] = (struct expected_event){ BRKSCOPE_EVENT_GROW, BRKSCOPE_SOURCE_BRK,
+	want[0] = (struct expected_event){ BRKSCOPE_EVENT_TYPE_GROW, BRKSCOPE_EVENT_SOURCE_BRK,
 		o1, n1, page_align(n1) - page_align(o1) };
-	want[1] = (struct expected_event){ BRKSCOPE_EVENT_SHRINK, BRKSCOPE_SOURCE_BRK,
+	want[1] = (struct expected_event){ BRKSCOPE_EVENT_TYPE_SHRINK, BRKSCOPE_EVENT_SOURCE_BRK,
 		o2, n2, page_align(o2) - page_align(n2) };
-	want[2] = (struct expected_event){ BRKSCOPE_EVENT_GROW, BRKSCOPE_SOURCE_BRK,
+	want[2] = (struct expected_event){ BRKSCOPE_EVENT_TYPE_GROW, BRKSCOPE_EVENT_SOURCE_BRK,
 		o3, n3, page_align(n3) - page_align(o3) };
-	want[3] = (struct expected_event){ BRKSCOPE_EVENT_GROW_FAILED, BRKSCOPE_SOURCE_BRK,
+	want[3] = (struct expected_event){ BRKSCOPE_EVENT_TYPE_GROW_FAILED, BRKSCOPE_EVENT_SOURCE_BRK,
 		cur, cur + 4096, page_align(cur + 4096) - page_align(cur) };
 	collect_events_until(_metadata, self->nl.sock2, k->pid, &want[3]);
 	check_events(_metadata, k->pid, "brk_child", want, 4, t0, t1);
@@ -314,7 +314,7 @@ NL_TEST(failed_growth_to_end_of_address_space_reports_len_up_to_its_top)
 	ASSERT_EQ(2, sscanf(line, "ok %lx %lx", &old, &ret)) TH_LOG("'%s'", line);
 	ASSERT_EQ(old, ret);
 
-	want = (struct expected_event){ BRKSCOPE_EVENT_GROW_FAILED, BRKSCOPE_SOURCE_BRK,
+	want = (struct expected_event){ BRKSCOPE_EVENT_TYPE_GROW_FAILED, BRKSCOPE_EVENT_SOURCE_BRK,
 		old, ~0UL, user_space_top() - page_align(old) };
 	collect_events_until(_metadata, self->nl.sock2, k->pid, &want);
 	check_events(_metadata, k->pid, "brk_child", &want, 1, t0, t1);
@@ -362,7 +362,7 @@ NL_TEST(events_report_elf_loader_bss_maps_on_exec)
 		if (sscanf(line, "bss %lx %lx", &start, &end) == 2) {
 			ASSERT_LT(nwant, 7);
 			want[nwant++] = (struct expected_event){
-				BRKSCOPE_EVENT_GROW, BRKSCOPE_SOURCE_ELF_LOADER,
+				BRKSCOPE_EVENT_TYPE_GROW, BRKSCOPE_EVENT_SOURCE_ELF_LOADER,
 				start, end, end - start };
 			TH_LOG("loader must have mapped bss %#lx-%#lx", start, end);
 			continue;
@@ -376,8 +376,8 @@ NL_TEST(events_report_elf_loader_bss_maps_on_exec)
 	ASSERT_TRUE(WIFEXITED(status) && !WEXITSTATUS(status));
 	nbss = nwant;
 	ASSERT_EQ(old + page_size, cur);
-	want[nwant++] = (struct expected_event){ BRKSCOPE_EVENT_GROW,
-		BRKSCOPE_SOURCE_BRK, old, cur, page_align(cur) - page_align(old) };
+	want[nwant++] = (struct expected_event){ BRKSCOPE_EVENT_TYPE_GROW,
+		BRKSCOPE_EVENT_SOURCE_BRK, old, cur, page_align(cur) - page_align(old) };
 
 	collect_events_until(_metadata, self->nl.sock2, pid, &want[nwant - 1]);
 	TH_LOG("%d bss maps expected (heap_spy and brk_child have none: their bss ends in the data page)",

@@ -313,7 +313,7 @@ NL_TEST(get_stats_nest_has_every_figure)
 	limit = read_number(MAX_RECORDS_PATH);
 	ASSERT_LE(0, limit) TH_LOG("%s: %s", MAX_RECORDS_PATH, strerror(-limit));
 	nlh = genl_msg(reqbuf, sizeof(reqbuf), self->nl.family,
-		       BRKSCOPE_CMD_GET_STATS, BRKSCOPE_GENL_VERSION,
+		       BRKSCOPE_CMD_GET_STATS, BRKSCOPE_FAMILY_VERSION,
 		       NLM_F_REQUEST | NLM_F_ACK);
 	ASSERT_EQ(0, nl_transact(self->nl.sock, nlh, nlh->nlmsg_len, stats_reply,
 				 &s, &ack));

@@ -185,7 +185,7 @@ static struct nlmsghdr *hmsg(uint16_t type, uint8_t cmd, uint8_t version,
 
 static struct nlmsghdr *hget(const struct hctx *c, uint16_t flags)
 {
-	return hmsg(c->family, BRKSCOPE_CMD_GET, BRKSCOPE_GENL_VERSION,
+	return hmsg(c->family, BRKSCOPE_CMD_GET, BRKSCOPE_FAMILY_VERSION,
 		    NLM_F_REQUEST | NLM_F_ACK | flags);
 }
 
@@ -318,7 +318,7 @@ static size_t b_pid_byteorder(const struct hctx *c, const struct hrow *r)
 /* Command a with the helper's PID. */
 static size_t b_cmd(const struct hctx *c, const struct hrow *r)
 {
-	struct nlmsghdr *nlh = hmsg(c->family, r->a, BRKSCOPE_GENL_VERSION,
+	struct nlmsghdr *nlh = hmsg(c->family, r->a, BRKSCOPE_FAMILY_VERSION,
 				    NLM_F_REQUEST | NLM_F_ACK);
 
 	mnl_attr_put_u32(nlh, BRKSCOPE_A_PID, c->live);
@@ -348,7 +348,7 @@ static size_t b_reserved(const struct hctx *c, const struct hrow *r)
 /* Command a (GET of the helper, or GET_STATS) with nlmsg flag b too. */
 static size_t b_flag(const struct hctx *c, const struct hrow *r)
 {
-	struct nlmsghdr *nlh = hmsg(c->family, r->a, BRKSCOPE_GENL_VERSION,
+	struct nlmsghdr *nlh = hmsg(c->family, r->a, BRKSCOPE_FAMILY_VERSION,
 				    NLM_F_REQUEST | NLM_F_ACK | r->b);
 
 	if (r->a == BRKSCOPE_CMD_GET)
@@ -360,7 +360,7 @@ static size_t b_flag(const struct hctx *c, const struct hrow *r)
 static size_t b_stats_attr(const struct hctx *c, const struct hrow *r)
 {
 	struct nlmsghdr *nlh = hmsg(c->family, BRKSCOPE_CMD_GET_STATS,
-				    BRKSCOPE_GENL_VERSION,
+				    BRKSCOPE_FAMILY_VERSION,
 				    NLM_F_REQUEST | NLM_F_ACK);
 
 	mnl_attr_put_u32(nlh, r->a, c->live);
@@ -371,7 +371,7 @@ static size_t b_stats_attr(const struct hctx *c, const struct hrow *r)
 static size_t b_stats_dump(const struct hctx *c, const struct hrow *r)
 {
 	(void)r;
-	return hmsg(c->family, BRKSCOPE_CMD_GET_STATS, BRKSCOPE_GENL_VERSION,
+	return hmsg(c->family, BRKSCOPE_CMD_GET_STATS, BRKSCOPE_FAMILY_VERSION,
 		    NLM_F_REQUEST | NLM_F_ACK | NLM_F_DUMP)->nlmsg_len;
 }
 
@@ -659,8 +659,8 @@ static const struct hrow hostile[] = {
 	/* genetlink never reads genlmsghdr.version: these are answered. */
 	{ ROW("genl version 0", b_version, 0, 0),
 	  ANSWER(AT_FAMILY_RCV, PID_LIVE) },
-	{ ROW("genl version BRKSCOPE_GENL_VERSION + 1", b_version,
-	      BRKSCOPE_GENL_VERSION + 1, 0),
+	{ ROW("genl version BRKSCOPE_FAMILY_VERSION + 1", b_version,
+	      BRKSCOPE_FAMILY_VERSION + 1, 0),
 	  ANSWER(AT_FAMILY_RCV, PID_LIVE) },
 	{ ROW("genl version 255", b_version, 255, 0),
 	  ANSWER(AT_FAMILY_RCV, PID_LIVE) },

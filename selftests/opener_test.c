@@ -104,7 +104,7 @@ FIXTURE_TEARDOWN(opener)
 	if (geteuid())							\
 		SKIP(return, "must run as root");			\
 	if (!self->family)						\
-		SKIP(return, "generic netlink family " BRKSCOPE_GENL_NAME \
+		SKIP(return, "generic netlink family " BRKSCOPE_FAMILY_NAME \
 		     " not found: module not loaded");			\
 } while (0)
 
@@ -182,7 +182,7 @@ static void ask_deferred_dump(struct opener_report *rep, int fd,
 	/* Until an answer no longer fits (the socket then drops it). */
 	for (i = 0; i < PREFILL_MAX; i++) {
 		nlh = genl_msg(reqbuf, sizeof(reqbuf), family, BRKSCOPE_CMD_GET,
-			       BRKSCOPE_GENL_VERSION, NLM_F_REQUEST);
+			       BRKSCOPE_FAMILY_VERSION, NLM_F_REQUEST);
 		mnl_attr_put_u32(nlh, BRKSCOPE_A_PID, getpid());
 		if (nl_send(fd, nlh, nlh->nlmsg_len))
 			return fail(rep, "send GET", errno);
@@ -200,7 +200,7 @@ static void ask_deferred_dump(struct opener_report *rep, int fd,
 		return;
 	}
 	nlh = genl_msg(reqbuf, sizeof(reqbuf), family, BRKSCOPE_CMD_GET,
-		       BRKSCOPE_GENL_VERSION, NLM_F_REQUEST | NLM_F_DUMP);
+		       BRKSCOPE_FAMILY_VERSION, NLM_F_REQUEST | NLM_F_DUMP);
 	rep->dump_seq = nlh->nlmsg_seq;
 	if (nl_send(fd, nlh, nlh->nlmsg_len))
 		fail(rep, "send dump", errno);

@@ -233,7 +233,7 @@ static long storm_procs(void)
 /* The module registers its family with the events group: both must be there. */
 static int resolve_brkscope(int fd, struct family *f)
 {
-	int ret = resolve(fd, BRKSCOPE_GENL_NAME, BRKSCOPE_MCGRP_EVENTS, f);
+	int ret = resolve(fd, BRKSCOPE_FAMILY_NAME, BRKSCOPE_MCGRP_EVENTS, f);
 
 	return !ret && !f->group ? -EPROTO : ret;
 }
@@ -246,7 +246,7 @@ static int nl_get(int fd, uint16_t family, int pid, struct proc_info *p)
 
 	memset(p, 0, sizeof(*p));
 	nlh = genl_msg(reqbuf, sizeof(reqbuf), family, BRKSCOPE_CMD_GET,
-		       BRKSCOPE_GENL_VERSION, NLM_F_REQUEST | NLM_F_ACK);
+		       BRKSCOPE_FAMILY_VERSION, NLM_F_REQUEST | NLM_F_ACK);
 	mnl_attr_put_u32(nlh, BRKSCOPE_A_PID, pid);
 	ret = nl_talk(fd, nlh, get_reply, p);
 	if (!ret && (p->nmsgs != 1 || p->bad || p->pid != (uint32_t)pid))
@@ -481,7 +481,7 @@ static void __attribute__((noreturn)) reload_subscriber(struct reload_shared *sh
 
 			if (id == GENL_ID_CTRL) {
 				memset(&q, 0, sizeof(q));
-				q.name = BRKSCOPE_GENL_NAME;
+				q.name = BRKSCOPE_FAMILY_NAME;
 				q.group = BRKSCOPE_MCGRP_EVENTS;
 				family_msg(nlh, &q);
 				if (g->cmd == CTRL_CMD_NEWFAMILY && q.named &&
@@ -581,7 +581,7 @@ static void __attribute__((noreturn)) reload_dumper(struct reload_shared *sh)
 			d.sh = sh;
 			d.family = f.id;
 			req = genl_msg(reqbuf, sizeof(reqbuf), f.id,
-				       BRKSCOPE_CMD_GET, BRKSCOPE_GENL_VERSION,
+				       BRKSCOPE_CMD_GET, BRKSCOPE_FAMILY_VERSION,
 				       NLM_F_REQUEST | NLM_F_DUMP);
 			ret = nl_talk(fd, req, dump_msg, &d);
 		}
@@ -1215,8 +1215,8 @@ STRESS_TEST(unread_subscriber_loses_counted_events_and_gets_stay_prompt)
 		for (nlh = (const struct nlmsghdr *)rxbuf; mnl_nlmsg_ok(nlh, n);
 		     nlh = mnl_nlmsg_next(nlh, &n)) {
 			if (!event_ok(nlh, &ev) || ev.pid != (uint32_t)pid ||
-			    ev.type != BRKSCOPE_EVENT_GROW ||
-			    ev.source != BRKSCOPE_SOURCE_BRK ||
+			    ev.type != BRKSCOPE_EVENT_TYPE_GROW ||
+			    ev.source != BRKSCOPE_EVENT_SOURCE_BRK ||
 			    (delivered && ev.seq <= last)) {
 				wrong++;
 				continue;

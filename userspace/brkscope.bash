@@ -42,7 +42,7 @@ _brkscope()
 		if [[ $cur == -* ]]; then
 			_brkscope_offer '-j --json -h --help -V --version'
 		else
-			_brkscope_offer 'export get list monitor stats'
+			_brkscope_offer 'export get list monitor stats top'
 		fi
 		;;
 	export)
@@ -60,12 +60,18 @@ _brkscope()
 		_brkscope_offer "$(_brkscope_pids)"
 		;;
 	list)
-		if [[ $prev == --sort ]]; then
-			_brkscope_offer 'heap grows pid'
+		case $prev in
+		--sort)
+			_brkscope_offer 'heap grows pid name'
 			return
-		fi
+			;;
+		--by)
+			_brkscope_offer 'comm cgroup'
+			return
+			;;
+		esac
 		$split && return
-		_brkscope_offer '--sort'
+		_brkscope_offer '--sort --by'
 		;;
 	monitor)
 		case $prev in
@@ -73,6 +79,21 @@ _brkscope()
 		esac
 		$split && return
 		_brkscope_offer '-c --count'
+		;;
+	top)
+		case $prev in
+		-s | --sort)
+			_brkscope_offer 'rate heap grows pid name'
+			return
+			;;
+		--by)
+			_brkscope_offer 'comm cgroup'
+			return
+			;;
+		-d | --delay | -n | --iterations) return ;; # a number
+		esac
+		$split && return
+		_brkscope_offer '-b --batch -B --bytes -d --delay -n --iterations -s --sort --by'
 		;;
 	esac
 } &&

@@ -24,6 +24,7 @@ static const struct {
 	{ "list", cmd_list },
 	{ "monitor", cmd_monitor },
 	{ "stats", cmd_stats },
+	{ "top", cmd_top },
 };
 
 static void usage(FILE *fp)
@@ -44,6 +45,9 @@ static void usage(FILE *fp)
 "  list [--sort heap|grows|pid]    a table of every process you may inspect\n"
 "                                  (default order: pid; heap and grows:\n"
 "                                  largest first)\n"
+"  list --by comm|cgroup [--sort heap|grows|name]\n"
+"                                  their sums per command name or cgroup\n"
+"                                  (default order: name)\n"
 "  monitor [-c|--count N] [-v|--verbose] [--rcvbuf BYTES]\n"
 "                                  print heap events as they happen, until N\n"
 "                                  events or SIGINT/SIGTERM (needs\n"
@@ -51,6 +55,11 @@ static void usage(FILE *fp)
 "                                  receive buffer (default 8M), -v: say its\n"
 "                                  size\n"
 "  stats                           the module's own counters\n"
+"  top [-b] [-d SECONDS] [-n N] [-s rate|heap|grows|pid] [-B]\n"
+"      [--by comm|cgroup]          a live view, one row per process or group,\n"
+"                                  refreshed every SECONDS (default 1); keys\n"
+"                                  r h g p sort, b bytes, q quit; -b plain\n"
+"                                  text frames, -n stop after N refreshes\n"
 "\n"
 "Options:\n"
 "  -j, --json      JSON output: get and list print an array, stats an\n"
@@ -76,7 +85,7 @@ static void usage(FILE *fp)
 /* The module's version, as MODULE_VERSION() put it in sysfs. */
 static void module_version(char *buf, size_t size)
 {
-	FILE *fp = fopen("/sys/module/" BRKSCOPE_GENL_NAME "/version", "r");
+	FILE *fp = fopen("/sys/module/" BRKSCOPE_FAMILY_NAME "/version", "r");
 
 	snprintf(buf, size, "unknown");
 	if (fp) {
@@ -91,7 +100,7 @@ static void module_version(char *buf, size_t size)
 /*
  * -V: the client's version; then, if the family is registered, the
  * module's and the family's, which must be the client's and
- * BRKSCOPE_GENL_VERSION (else one line on stderr and EXIT_ERROR).  A
+ * BRKSCOPE_FAMILY_VERSION (else one line on stderr and EXIT_ERROR).  A
  * module that is not loaded is no error here.
  */
 static int show_version(void)
@@ -105,7 +114,7 @@ static int show_version(void)
 		ret = report_nl_error("--version", &nl);
 		goto out;
 	}
-	ret = nl_resolve_family(&nl, BRKSCOPE_GENL_NAME, NULL);
+	ret = nl_resolve_family(&nl, BRKSCOPE_FAMILY_NAME, NULL);
 	if (ret == -ENOENT) {
 		printf("brkscope.ko not loaded\n");
 		ret = EXIT_OK;
@@ -113,17 +122,17 @@ static int show_version(void)
 	}
 	if (ret < 0) {
 		ret = report_nl_error("--version: resolving family "
-				      BRKSCOPE_GENL_NAME, &nl);
+				      BRKSCOPE_FAMILY_NAME, &nl);
 		goto out;
 	}
 	module_version(mod, sizeof(mod));
 	printf("brkscope.ko %s, netlink family %s version %u\n",
-	       out_sanitize(out, sizeof(out), mod), BRKSCOPE_GENL_NAME,
+	       out_sanitize(out, sizeof(out), mod), BRKSCOPE_FAMILY_NAME,
 	       nl.family_version);
 	if (strcmp(mod, BRKSCOPE_VERSION) ||
-	    nl.family_version != BRKSCOPE_GENL_VERSION) {
+	    nl.family_version != BRKSCOPE_FAMILY_VERSION) {
 		pr_err("client %s (netlink version %u) does not fit brkscope.ko %s (netlink version %u): install the client and the module of one version",
-		       BRKSCOPE_VERSION, BRKSCOPE_GENL_VERSION, out,
+		       BRKSCOPE_VERSION, BRKSCOPE_FAMILY_VERSION, out,
 		       nl.family_version);
 		ret = EXIT_ERROR;
 	}

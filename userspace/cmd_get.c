@@ -166,7 +166,7 @@ int cmd_get(const struct opts *opts, int argc, char **argv)
 		char ctx[32];
 
 		nlh = nl_genl_msg(&nl, nl.family_id, BRKSCOPE_CMD_GET,
-				  BRKSCOPE_GENL_VERSION, 0);
+				  BRKSCOPE_FAMILY_VERSION, 0);
 		if (!mnl_attr_put_u32_check(nlh, NL_TX_BUF_SIZE,
 					    BRKSCOPE_A_PID, pids[i]))
 			ret = nl_fail(&nl, EMSGSIZE, "request too large");

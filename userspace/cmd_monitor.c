@@ -467,7 +467,7 @@ int cmd_monitor(const struct opts *opts, int argc, char **argv)
 	ret = open_family(&nl, "monitor");
 	if (!ret && !nl.mcgrp_id) {
 		pr_err("monitor: family %s has no \"%s\" multicast group",
-		       BRKSCOPE_GENL_NAME, BRKSCOPE_MCGRP_EVENTS);
+		       BRKSCOPE_FAMILY_NAME, BRKSCOPE_MCGRP_EVENTS);
 		ret = EXIT_ERROR;
 	}
 	if (!ret)

@@ -87,7 +87,7 @@ int report_nl_error(const char *ctx, const struct nl_ctx *nl)
 	/* The family went away between resolving it and using it. */
 	if (e->from_kernel && err == ENOENT && !e->msg[0]) {
 		pr_err("%s: family %s not found: is brkscope.ko loaded?", ctx,
-		       BRKSCOPE_GENL_NAME);
+		       BRKSCOPE_FAMILY_NAME);
 		return EXIT_NO_MODULE;
 	}
 	if (e->msg[0])
@@ -106,17 +106,17 @@ int open_family(struct nl_ctx *nl, const char *ctx)
 
 	if (nl_open(nl) < 0)
 		return report_nl_error(ctx, nl);
-	ret = nl_resolve_family(nl, BRKSCOPE_GENL_NAME, BRKSCOPE_MCGRP_EVENTS);
+	ret = nl_resolve_family(nl, BRKSCOPE_FAMILY_NAME, BRKSCOPE_MCGRP_EVENTS);
 	if (ret == -ENOENT) {
 		pr_err("family %s not found: is brkscope.ko loaded?",
-		       BRKSCOPE_GENL_NAME);
+		       BRKSCOPE_FAMILY_NAME);
 		return EXIT_NO_MODULE;
 	}
 	if (ret < 0) {
 		char what[64];
 
 		snprintf(what, sizeof(what), "%s: resolving family %s", ctx,
-			 BRKSCOPE_GENL_NAME);
+			 BRKSCOPE_FAMILY_NAME);
 		return report_nl_error(what, nl);
 	}
 	return EXIT_OK;

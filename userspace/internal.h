@@ -43,6 +43,7 @@ int cmd_get(const struct opts *opts, int argc, char **argv);
 int cmd_list(const struct opts *opts, int argc, char **argv);
 int cmd_monitor(const struct opts *opts, int argc, char **argv);
 int cmd_stats(const struct opts *opts, int argc, char **argv);
+int cmd_top(const struct opts *opts, int argc, char **argv);
 
 /* common.c */
 

@@ -24,7 +24,7 @@
 #include "monitor.h"
 
 /*
- * Room an event needs in the output buffer: the fast path writes under 400
+ * Room an event needs in the output buffer: the fast path writes under 450
  * bytes (20-digit numbers, up to twice COMM_OUT_MAX bytes of command name
  * before it gives up, "unknown(255)" as type and source, and the 8- and
  * 16-byte stores that reach past what they keep).
@@ -62,6 +62,7 @@ struct event {
 	uint64_t old_brk;
 	uint64_t new_brk;
 	uint64_t len;
+	uint64_t cgroup_id;	/* 0 if the module did not send it */
 	uint32_t pid;
 	uint8_t type;
 	uint8_t source;
@@ -192,9 +193,9 @@ static inline uint64_t load64(const char *p)
 /*
  * The attributes from @a to @tail in the layout the module gives every
  * event where 64-bit attributes need no padding (x86, arm64): those of
- * brkscope_netlink_send_event(), in its order, each with the size
+ * brkscope_netlink_add_event(), in its order, each with the size
  * libmnl's validation wants, the command name NUL-terminated, and nothing
- * else.  One compare per attribute instead of a walk; any other layout
+ * else (the cgroup id last, which modules before it did not send).  One compare per attribute instead of a walk; any other layout
  * (padding, a newer module's order or attributes, a malformed message)
  * is left to the walk, which gives the same verdicts.
  */
@@ -203,6 +204,7 @@ static bool event_parse_module(const char *a, const char *tail,
 {
 	uint16_t clen, ctype;
 	const char *c;
+	long rest;
 
 	/* SEQ, TYPE, SOURCE, PID: 36 bytes; COMM: 8 or more; then 4 * 12 */
 	if (tail - a < 36 + 8 + 48 ||
@@ -213,15 +215,16 @@ static bool event_parse_module(const char *a, const char *tail,
 		return false;
 	memcpy(&clen, a + 36, sizeof(clen));
 	memcpy(&ctype, a + 38, sizeof(ctype));
+	rest = tail - a - 36 - MNL_ALIGN(clen);
 	if (ctype != BRKSCOPE_A_COMM || clen <= MNL_ATTR_HDRLEN ||
-	    tail - a != 36 + MNL_ALIGN(clen) + 48 ||
-	    a[36 + clen - 1] != '\0')
+	    (rest != 48 && rest != 60) || a[36 + clen - 1] != '\0')
 		return false;
 	c = a + 36 + MNL_ALIGN(clen);
 	if (load32(c) != NLA_HDR(12, BRKSCOPE_A_EVENT_OLD_BRK) ||
 	    load32(c + 12) != NLA_HDR(12, BRKSCOPE_A_EVENT_NEW_BRK) ||
 	    load32(c + 24) != NLA_HDR(12, BRKSCOPE_A_EVENT_LEN) ||
-	    load32(c + 36) != NLA_HDR(12, BRKSCOPE_A_EVENT_TIME_NS))
+	    load32(c + 36) != NLA_HDR(12, BRKSCOPE_A_EVENT_TIME_NS) ||
+	    (rest == 60 && load32(c + 48) != NLA_HDR(12, BRKSCOPE_A_CGROUP_ID)))
 		return false;
 	ev->seq = load64(a + 4);
 	ev->type = (uint8_t)a[16];
@@ -233,6 +236,7 @@ static bool event_parse_module(const char *a, const char *tail,
 	ev->new_brk = load64(c + 16);
 	ev->len = load64(c + 28);
 	ev->time_ns = load64(c + 40);
+	ev->cgroup_id = rest == 60 ? load64(c + 52) : 0;
 	return true;
 }
 
@@ -265,6 +269,7 @@ static int event_parse(const struct nlmsghdr *nlh, uint16_t family,
 	tail = (const char *)nlh + MNL_ALIGN(nlh->nlmsg_len);
 	if (event_parse_module(pos, tail, ev))
 		return 1;
+	ev->cgroup_id = 0;
 	while (tail - pos >= (long)sizeof(struct nlattr)) {
 		const struct nlattr *attr = (const void *)pos;
 		const char *payload = pos + MNL_ATTR_HDRLEN;
@@ -327,6 +332,11 @@ static int event_parse(const struct nlmsghdr *nlh, uint16_t family,
 				goto bad;
 			memcpy(&ev->time_ns, payload, 8);
 			has |= HAS_TIME_NS;
+			break;
+		case BRKSCOPE_A_CGROUP_ID:
+			if (alen != MNL_ATTR_HDRLEN + 8)
+				goto bad;
+			memcpy(&ev->cgroup_id, payload, 8);
 			break;
 		case BRKSCOPE_A_PAD:
 			break;	/* MNL_TYPE_UNSPEC: anything goes */
@@ -490,14 +500,14 @@ struct name {
 };
 
 static const struct name type_names[] = {
-	[BRKSCOPE_EVENT_GROW]		= { "grow            ", 4 },
-	[BRKSCOPE_EVENT_GROW_FAILED]	= { "grow-failed     ", 11 },
-	[BRKSCOPE_EVENT_SHRINK]		= { "shrink          ", 6 },
+	[BRKSCOPE_EVENT_TYPE_GROW]		= { "grow            ", 4 },
+	[BRKSCOPE_EVENT_TYPE_GROW_FAILED]	= { "grow-failed     ", 11 },
+	[BRKSCOPE_EVENT_TYPE_SHRINK]		= { "shrink          ", 6 },
 };
 
 static const struct name source_names[] = {
-	[BRKSCOPE_SOURCE_BRK]		= { "brk             ", 3 },
-	[BRKSCOPE_SOURCE_ELF_LOADER]	= { "elf-loader      ", 10 },
+	[BRKSCOPE_EVENT_SOURCE_BRK]		= { "brk             ", 3 },
+	[BRKSCOPE_EVENT_SOURCE_ELF_LOADER]	= { "elf-loader      ", 10 },
 };
 
 /*
@@ -630,6 +640,8 @@ static char *format_json(char *p, const struct event *ev)
 	p = put_dec(p, ev->new_brk, 0);
 	p = PUT_LIT(p, ",\"len\":");
 	p = put_dec(p, ev->len, 0);
+	p = PUT_LIT(p, ",\"cgroup_id\":");
+	p = put_dec(p, ev->cgroup_id, 0);
 	p = PUT_LIT(p, "}\n");
 	return p;
 }
@@ -639,11 +651,11 @@ static char *format_json(char *p, const struct event *ev)
 static const char *event_type_name(uint8_t type, char *buf, size_t size)
 {
 	switch (type) {
-	case BRKSCOPE_EVENT_GROW:
+	case BRKSCOPE_EVENT_TYPE_GROW:
 		return "grow";
-	case BRKSCOPE_EVENT_GROW_FAILED:
+	case BRKSCOPE_EVENT_TYPE_GROW_FAILED:
 		return "grow-failed";
-	case BRKSCOPE_EVENT_SHRINK:
+	case BRKSCOPE_EVENT_TYPE_SHRINK:
 		return "shrink";
 	}
 	snprintf(buf, size, "unknown(%u)", type);
@@ -653,9 +665,9 @@ static const char *event_type_name(uint8_t type, char *buf, size_t size)
 static const char *event_source_name(uint8_t source, char *buf, size_t size)
 {
 	switch (source) {
-	case BRKSCOPE_SOURCE_BRK:
+	case BRKSCOPE_EVENT_SOURCE_BRK:
 		return "brk";
-	case BRKSCOPE_SOURCE_ELF_LOADER:
+	case BRKSCOPE_EVENT_SOURCE_ELF_LOADER:
 		return "elf-loader";
 	}
 	snprintf(buf, size, "unknown(%u)", source);
@@ -678,6 +690,7 @@ static void print_event(struct out *o, const struct event *ev)
 	print_u64(o, "old_brk", NULL, "0x%" PRIx64, ev->old_brk);
 	print_u64(o, "new_brk", NULL, "0x%" PRIx64, ev->new_brk);
 	print_u64(o, "len", NULL, NULL, ev->len);
+	print_u64(o, "cgroup_id", NULL, NULL, ev->cgroup_id);
 	out_object_end(o);
 }
 

@@ -204,7 +204,7 @@ int procs_dump(struct nl_ctx *nl, struct proc_vec *pv)
 
 	d.pv.n = 0;
 	nlh = nl_genl_msg(nl, nl->family_id, BRKSCOPE_CMD_GET,
-			  BRKSCOPE_GENL_VERSION, NLM_F_DUMP);
+			  BRKSCOPE_FAMILY_VERSION, NLM_F_DUMP);
 	ret = nl_request(nl, nlh, list_cb, &d);
 	*pv = d.pv;	/* what grew is the caller's to free, even on error */
 	return ret ? -1 : 0;

@@ -81,7 +81,7 @@ int stats_fetch(struct nl_ctx *nl, struct stats *st)
 
 	memset(st, 0, sizeof(*st));
 	nlh = nl_genl_msg(nl, nl->family_id, BRKSCOPE_CMD_GET_STATS,
-			  BRKSCOPE_GENL_VERSION, 0);
+			  BRKSCOPE_FAMILY_VERSION, 0);
 	if (nl_request(nl, nlh, stats_cb, &d))
 		return -1;
 	if (!d.got) {

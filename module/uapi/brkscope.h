@@ -65,8 +65,8 @@
 #ifndef _UAPI_BRKSCOPE_H
 #define _UAPI_BRKSCOPE_H
 
-#define BRKSCOPE_GENL_NAME	"brkscope"
-#define BRKSCOPE_GENL_VERSION	1
+#define BRKSCOPE_FAMILY_NAME	"brkscope"
+#define BRKSCOPE_FAMILY_VERSION	1
 #define BRKSCOPE_MCGRP_EVENTS	"events"
 
 enum brkscope_cmd {
@@ -137,14 +137,14 @@ enum brkscope_stats_attr {
 };
 
 enum brkscope_event_type {
-	BRKSCOPE_EVENT_GROW = 1,
-	BRKSCOPE_EVENT_GROW_FAILED,
-	BRKSCOPE_EVENT_SHRINK,
+	BRKSCOPE_EVENT_TYPE_GROW = 1,
+	BRKSCOPE_EVENT_TYPE_GROW_FAILED,
+	BRKSCOPE_EVENT_TYPE_SHRINK,
 };
 
 enum brkscope_event_source {
-	BRKSCOPE_SOURCE_BRK = 1,	/* the brk(2) system call */
-	BRKSCOPE_SOURCE_ELF_LOADER,	/* vm_brk_flags() during exec */
+	BRKSCOPE_EVENT_SOURCE_BRK = 1,	/* the brk(2) system call */
+	BRKSCOPE_EVENT_SOURCE_ELF_LOADER,	/* vm_brk_flags() during exec */
 };
 
 #endif /* _UAPI_BRKSCOPE_H */

@@ -304,6 +304,7 @@ void parse_event(const struct nlmsghdr *nlh, struct brk_event *ev)
 		case BRKSCOPE_A_EVENT_NEW_BRK:	dst = &ev->new_brk; break;
 		case BRKSCOPE_A_EVENT_LEN:	dst = &ev->len; break;
 		case BRKSCOPE_A_EVENT_TIME_NS:	dst = &ev->time_ns; break;
+		case BRKSCOPE_A_CGROUP_ID:	dst = &ev->cgroup_id; break;
 		case BRKSCOPE_A_EVENT_TYPE:
 		case BRKSCOPE_A_EVENT_SOURCE:	want = MNL_TYPE_U8; break;
 		case BRKSCOPE_A_PID:		want = MNL_TYPE_U32; break;
@@ -328,7 +329,7 @@ void parse_event(const struct nlmsghdr *nlh, struct brk_event *ev)
 			snprintf(ev->comm, sizeof(ev->comm), "%s",
 				 mnl_attr_get_str(attr));
 	}
-	ev->missing = 9 - __builtin_popcount(ev->seen);
+	ev->missing = 10 - __builtin_popcount(ev->seen);
 }
 
 /* ---- acks ---- */
@@ -420,7 +421,7 @@ int nl_transact(int fd, const void *req, size_t len, reply_fn fn,
  */
 int resolve_family(int fd, struct family *f)
 {
-	return resolve(fd, BRKSCOPE_GENL_NAME, BRKSCOPE_MCGRP_EVENTS, f);
+	return resolve(fd, BRKSCOPE_FAMILY_NAME, BRKSCOPE_MCGRP_EVENTS, f);
 }
 
 /* BRKSCOPE_CMD_GET (do) of pid.  Returns 0 or -errno of the socket. */
@@ -431,7 +432,7 @@ int get_pid(int fd, uint16_t family, uint32_t pid, struct proc_info *p,
 
 	memset(p, 0, sizeof(*p));
 	nlh = genl_msg(reqbuf, sizeof(reqbuf), family, BRKSCOPE_CMD_GET,
-		       BRKSCOPE_GENL_VERSION, NLM_F_REQUEST | NLM_F_ACK);
+		       BRKSCOPE_FAMILY_VERSION, NLM_F_REQUEST | NLM_F_ACK);
 	mnl_attr_put_u32(nlh, BRKSCOPE_A_PID, pid);
 	return nl_transact(fd, nlh, nlh->nlmsg_len, get_reply, p, ack);
 }

@@ -56,12 +56,12 @@ struct proc_info {
 #define EVENT_BIT(type)	(1u << ((type) - BRKSCOPE_A_PID))
 
 struct brk_event {
-	uint64_t seq, old_brk, new_brk, len, time_ns;
+	uint64_t seq, old_brk, new_brk, len, time_ns, cgroup_id;
 	uint8_t type, source;
 	uint32_t pid;
 	char comm[32];
 	unsigned int seen;	/* EVENT_BIT()s of the attributes present */
-	unsigned int missing;	/* how many of the 9 attributes were absent */
+	unsigned int missing;	/* how many of the 10 attributes were absent */
 	int bad_attr;
 };
 

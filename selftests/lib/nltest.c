@@ -238,7 +238,7 @@ int dump_all(int fd, uint16_t family, size_t bufsize, between_fn between,
 
 	memset(r, 0, sizeof(*r));
 	req = genl_msg(reqbuf, sizeof(reqbuf), family, BRKSCOPE_CMD_GET,
-		       BRKSCOPE_GENL_VERSION, NLM_F_REQUEST | NLM_F_DUMP);
+		       BRKSCOPE_FAMILY_VERSION, NLM_F_REQUEST | NLM_F_DUMP);
 	seq = req->nlmsg_seq;
 	ret = nl_send(fd, req, req->nlmsg_len);
 	if (ret)

@@ -32,7 +32,7 @@ struct __test_metadata;
 	if (geteuid())							\
 		SKIP(return, "must run as root");			\
 	if (!self->nl.family)						\
-		SKIP(return, "generic netlink family " BRKSCOPE_GENL_NAME \
+		SKIP(return, "generic netlink family " BRKSCOPE_FAMILY_NAME \
 		     " not found: module not loaded");			\
 } while (0)
 
