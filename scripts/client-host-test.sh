@@ -27,6 +27,7 @@ expect 5 "$nomod" monitor -c 1
 expect 5 "$nomod" -j stats
 expect 5 "$nomod" top -b -n 1
 expect 5 "$nomod" top
+expect 5 "$nomod" export -o -
 for pid in abc -1 0 12x "" 99999999999; do
 	expect 2 "bad pid" get "$pid"
 done
@@ -42,6 +43,12 @@ expect 2 "bad interval" top -d 0
 expect 2 "bad count of refreshes" top -n 0
 expect 2 "bad --by" top --by uid
 expect 2 "no JSON output" -j top
+expect 2 "no JSON output" -j export
+expect 2 "bad --top" export --top x
+expect 2 "bad --top" export --top 1000001
+expect 2 "unexpected argument" export foo
+expect 2 "names a directory" export -o /tmp/
+expect 2 "needs a file name" export -o ""
 expect 2 "" frobnicate
 expect 2 "" --no-such-option stats
 expect 2 "" ""

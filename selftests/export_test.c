@@ -1213,7 +1213,7 @@ EXPORT_TEST(bad_options_exit_2_and_leave_the_old_file)
 	EXPECT_NE(NULL, strstr(client_err, "needs an argument"))
 		TH_LOG("%s", client_err);
 	EXPECT_EQ(2, CLIENT("-j", "export", "-o", self->prom));
-	EXPECT_NE(NULL, strstr(client_err, "--json does not apply"))
+	EXPECT_NE(NULL, strstr(client_err, "export: no JSON output"))
 		TH_LOG("%s", client_err);
 	expect_old_alone(_metadata, self->dir);
 }

@@ -642,7 +642,7 @@ int cmd_export(const struct opts *opts, int argc, char **argv)
 		return usage_err("export: unexpected argument '%s'",
 				 out_sanitize(arg, sizeof(arg), argv[optind]));
 	if (opts->json)
-		return usage_err("export: --json does not apply: export writes Prometheus's text format");
+		return usage_err("export: no JSON output: export writes Prometheus's text format");
 	if (!*path)
 		return usage_err("export: -o needs a file name (or - for standard output)");
 	if (path[strlen(path) - 1] == '/')
