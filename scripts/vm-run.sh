@@ -33,9 +33,10 @@
 # initramfs made for this run (mkinitramfs.sh --self, DIR/initrd.cpio):
 # the guest's root, with the project's scripts/, bench/ and VERSION, what
 # build/ holds for the guests (selftests/, userspace/, bench/bin/ and
-# VER's modules under kmod/ and bench/kmod/), and each --carry PATH, all
-# at the paths they have here; dash, bash, python3 (what `import json`
-# needs) and busybox for the rest.  No host filesystem is shared: the
+# VER's modules under kmod/ and bench/kmod/), tmux, prometheus-node-exporter
+# and terminfo where the host has them, and each --carry PATH, all at the
+# paths they have here; dash, bash, python3 (what `import json` needs) and
+# busybox for the rest.  No host filesystem is shared: the
 # guest sends its results over a second serial port into DIR/serial,
 # which is filed into the same files as above as they come (demux).
 #
@@ -156,6 +157,12 @@ fi
 if [ -n "$self" ]; then
 	for p in scripts bench VERSION build/selftests build/userspace build/bench/bin; do
 		[ ! -e "$root/$p" ] || carry+=("$root/$p")
+	done
+	# The host programs top_test and export_test drive, where installed
+	# (scripts/setup.sh installs them), and the terminal descriptions
+	# tmux and curses read: without them those tests skip.
+	for p in /usr/bin/tmux /usr/bin/prometheus-node-exporter /usr/lib/terminfo; do
+		[ ! -e "$p" ] || carry+=("$p")
 	done
 	while IFS= read -r p; do
 		carry+=("$p")
