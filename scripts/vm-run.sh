@@ -33,8 +33,8 @@
 # initramfs made for this run (mkinitramfs.sh --self, DIR/initrd.cpio):
 # the guest's root, with the project's scripts/, bench/ and VERSION, what
 # build/ holds for the guests (selftests/, userspace/, bench/bin/ and
-# VER's modules under kmod/ and bench/kmod/), tmux, prometheus-node-exporter
-# and terminfo where the host has them, and each --carry PATH, all at the
+# VER's modules under kmod/ and bench/kmod/), tmux, prometheus-node-exporter,
+# terminfo and the C.UTF-8 locale where the host has them, and each --carry PATH, all at the
 # paths they have here; dash, bash, python3 (what `import json` needs) and
 # busybox for the rest.  No host filesystem is shared: the
 # guest sends its results over a second serial port into DIR/serial,
@@ -159,9 +159,11 @@ if [ -n "$self" ]; then
 		[ ! -e "$root/$p" ] || carry+=("$root/$p")
 	done
 	# The host programs top_test and export_test drive, where installed
-	# (scripts/setup.sh installs them), and the terminal descriptions
-	# tmux and curses read: without them those tests skip.
-	for p in /usr/bin/tmux /usr/bin/prometheus-node-exporter /usr/lib/terminfo; do
+	# (scripts/setup.sh installs them), the terminal descriptions tmux and
+	# curses read, and the C.UTF-8 locale tmux insists on: without them
+	# those tests skip.
+	for p in /usr/bin/tmux /usr/bin/prometheus-node-exporter /usr/lib/terminfo \
+		/usr/lib/locale/C.utf8; do
 		[ ! -e "$p" ] || carry+=("$p")
 	done
 	while IFS= read -r p; do

@@ -754,7 +754,7 @@ static int storm_copy(FIXTURE_DATA(stress) *self, const char *src)
 static long exec_storm(const char *path, long n, long *wraps)
 {
 	char *argv[] = { GROW_ONCE, NULL }, *envp[] = { NULL };
-	long started = 0, running = 0, bad = 0;
+	long started = 0, running = 0, done = 0, bad = 0;
 	int pid, last = 0, status;
 
 	*wraps = 0;
@@ -775,8 +775,18 @@ static long exec_storm(const char *path, long n, long *wraps)
 		if (pid < 0)
 			return bad + running;
 		running--;
+		done++;
 		if (!WIFEXITED(status) || WEXITSTATUS(status))
 			bad++;
+		/*
+		 * A tenth at a time, a line: on a busy host the debug kernel's
+		 * storm runs many minutes, and vm-run.sh's watchdog takes a
+		 * guest that says nothing for 20 minutes for a hung one.
+		 */
+		if (n >= 10 && done % (n / 10) == 0) {
+			printf("# storm: %ld of %ld processes done\n", done, n);
+			fflush(stdout);
+		}
 	}
 	return bad;
 }
