@@ -25,10 +25,12 @@ fork_n=${BENCH_FORK:-100}
 # its ratio stays comparable.
 strace_div=${BENCH_STRACE_DIV:-10}
 get_runs=${BENCH_GET_RUNS:-20}
-dump_sizes=${BENCH_DUMP_SIZES:-1000 10000}
+dump_sizes=${BENCH_DUMP_SIZES-1000 10000}
 
-configs=(none floor-kret floor-kprobe idle monitor bt-count bt-print strace)
-workloads=(storm churn topchunk forkexec)
+# BENCH_CONFIGS and BENCH_WORKLOADS pick a subset, to look at one change
+# quickly; BENCH_DUMP_SIZES="" leaves the dumps out.
+read -ra configs <<<"${BENCH_CONFIGS:-none floor-kret floor-kprobe idle monitor bt-count bt-print strace}"
+read -ra workloads <<<"${BENCH_WORKLOADS:-storm churn topchunk forkexec}"
 declare -A broken=()
 
 log() { echo "guest-bench: $*" >&2; }
@@ -209,7 +211,8 @@ done
 
 # The client against /proc, brkscope loaded and idle, over N processes
 # that each moved their break once.
-bash "$(dirname "$0")/guest-dump.sh" "$ko" "$client" "$bin" "$rounds" "$get_runs" $dump_sizes
+[ -z "$dump_sizes" ] ||
+	bash "$(dirname "$0")/guest-dump.sh" "$ko" "$client" "$bin" "$rounds" "$get_runs" $dump_sizes
 
 # Memory: what each record slot costs, from the module's vmalloc areas at
 # two max_records (records_init's pool and hash table grow with it; the

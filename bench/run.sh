@@ -38,8 +38,8 @@ make -s -C bench
 # The guests would pass BENCH_* through only on their command line.
 genv=()
 for v in BENCH_STORM BENCH_CHURN BENCH_TOP BENCH_FORK BENCH_STRACE_DIV \
-	BENCH_GET_RUNS BENCH_DUMP_SIZES; do
-	[ -z "${!v:-}" ] || genv+=("$v=${!v}")
+	BENCH_GET_RUNS BENCH_DUMP_SIZES BENCH_CONFIGS BENCH_WORKLOADS; do
+	[ -z "${!v+set}" ] || genv+=("$v=${!v}")
 done
 
 # One guest per kernel, both at once: each runs on one host thread, and

@@ -137,6 +137,8 @@ enum brkscope_probe {
 
 int brkscope_probes_init(unsigned int maxactive);
 void brkscope_probes_exit(void);
+void brkscope_probes_join(void);
+void brkscope_probes_leave(void);
 u64 brkscope_probe_hits(enum brkscope_probe p);
 u64 brkscope_probe_missed(enum brkscope_probe p);
 

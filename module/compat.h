@@ -99,21 +99,18 @@ static inline struct task_struct *brkscope_mm_owner(struct mm_struct *mm)
  * The id of the cgroup's kernfs node: what userspace's name_to_handle_at()
  * gives for the cgroup's directory, and what fits in a record (a path does
  * not, and cannot be built in a probe).  task_dfl_cgroup() and cgroup_id()
- * are inline and unchanged from 6.1 to 6.12.  The RCU read lock is taken
- * even in a probe, whose disabled preemption already holds off a grace
- * period: PREEMPT_RCU's lockdep (the debug kernel) only counts the lock.
+ * are inline and unchanged from 6.1 to 6.12.  The caller holds the RCU read
+ * lock, or has preemption disabled, as a probe handler has: that is a read
+ * side too, and task_css_set_check() accepts it under lockdep
+ * (rcu_read_lock_sched_held()), so probes need not pay for
+ * rcu_read_lock(), two calls with PREEMPT_RCU (Debian's 6.1 and 6.12).
  *
  * Return: the id; 0 without CONFIG_CGROUPS.
  */
 static inline u64 brkscope_task_cgroup_id(struct task_struct *task)
 {
 #ifdef CONFIG_CGROUPS
-	u64 id;
-
-	rcu_read_lock();
-	id = cgroup_id(task_dfl_cgroup(task));
-	rcu_read_unlock();
-	return id;
+	return cgroup_id(task_dfl_cgroup(task));
 #else
 	return 0;
 #endif
@@ -140,6 +137,20 @@ static inline bool brkscope_in_brk_syscall(void)
 #endif
 	return (nr & ~__X32_SYSCALL_BIT) == __NR_brk;
 }
+
+/*
+ * 6.6 gave genetlink families bind and unbind callbacks, called as a socket
+ * joins or leaves one of their multicast groups (struct genl_family).  With
+ * them, brk(2)'s return probe is armed only while somebody subscribes, and
+ * an entry kprobe does the counting; before, the return probe stays armed
+ * and its entry handler counts, declining the return half while nobody
+ * subscribes (Documentation/design.rst).
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 6, 0)
+#define BRKSCOPE_ARM_ON_SUBSCRIBE 1
+#else
+#define BRKSCOPE_ARM_ON_SUBSCRIBE 0
+#endif
 
 /*
  * 6.6 moved a dump's parsed attributes from struct genl_dumpit_info into the

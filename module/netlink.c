@@ -389,6 +389,24 @@ static const struct genl_ops brkscope_ops[] = {
 	},
 };
 
+#if BRKSCOPE_ARM_ON_SUBSCRIBE
+/*
+ * Called as a socket joins or leaves the events group (the only one), with
+ * genetlink's lock held for reading; the join only once the kernel let it
+ * (GENL_MCAST_CAP_SYS_ADMIN), the leave for any socket that asks.
+ */
+static int events_bind(int mcgrp)
+{
+	brkscope_probes_join();
+	return 0;
+}
+
+static void events_unbind(int mcgrp)
+{
+	brkscope_probes_leave();
+}
+#endif
+
 static const struct genl_multicast_group brkscope_mcgrps[] = {
 	/* Events show every process's heap addresses: admins only. */
 	{ .name = BRKSCOPE_MCGRP_EVENTS, .flags = GENL_MCAST_CAP_SYS_ADMIN },
@@ -404,6 +422,10 @@ static struct genl_family brkscope_family __ro_after_init = {
 	.n_ops		= ARRAY_SIZE(brkscope_ops),
 	.mcgrps		= brkscope_mcgrps,
 	.n_mcgrps	= ARRAY_SIZE(brkscope_mcgrps),
+#if BRKSCOPE_ARM_ON_SUBSCRIBE
+	.bind		= events_bind,
+	.unbind		= events_unbind,
+#endif
 };
 
 int brkscope_netlink_init(void)

@@ -2,30 +2,33 @@
 /*
  * The probes, and what each one can see.
  *
- * __x64_sys_brk, __ia32_sys_brk (kretprobes): every brk(2) call on its way
- *	in, with the break it asks for.  The entry handler does all the
- *	counting: the record settles the process's previous call from the
- *	break that call left, and opens this one (records.c).  Then it
- *	declines the return probe, the expensive half, unless somebody
- *	subscribes to events: so with nobody subscribed, nothing is held
+ * __x64_sys_brk, __ia32_sys_brk: every brk(2) call on its way in, with the
+ *	break it asks for.  One handler does all the counting: the record
+ *	settles the process's previous call from the break that call left,
+ *	and opens this one (records.c).  A return probe on the same functions
+ *	sends each call's event as it returns, with exact breaks, and only
+ *	while somebody subscribes: so with nobody subscribed, nothing is held
  *	across the call, which may sleep for as long as its caller likes
- *	(mmap_lock, userfaultfd), and nothing runs on its way out.  While
- *	somebody subscribes, the return handler sends the call's event at
- *	once, with exact breaks.
+ *	(mmap_lock, userfaultfd), and nothing runs on its way out.
+ *	From 6.6 the counting is an entry kprobe's and the return probe is
+ *	armed as the first subscriber joins (netlink.c's bind) and disarmed a
+ *	second after the last leaves; before 6.6 nothing tells a module that
+ *	somebody joined, so the return probe stays armed, counts in its entry
+ *	handler and declines its return half while nobody subscribes (compat.h,
+ *	BRKSCOPE_ARM_ON_SUBSCRIBE).
  * do_brk_flags (kprobe): the page-aligned growth (addr, len) of a brk(2)
  *	call or of the ELF loader mapping a bss during exec.  Only the
  *	loader's matter here: they are counted, and sent to subscribers as
  *	they start (an exec whose bss cannot be mapped dies).
  * exit_mmap (kprobe): the mm is being torn down; its record goes.
- *
- * One probe per function: a kprobe and a kretprobe on the same function
- * cost a third more than either alone (Documentation/benchmarks.md).
  */
 
 #include <linux/kprobes.h>
 #include <linux/mm.h>
 #include <linux/percpu.h>
+#include <linux/mutex.h>
 #include <linux/sched.h>
+#include <linux/workqueue.h>
 
 #include "brkscope.h"
 #include "compat.h"
@@ -57,6 +60,25 @@ static int grow_pre(struct kprobe *p, struct pt_regs *regs)
 	return 0;
 }
 
+/* Every brk(2) call, counted on its way in. */
+static void count_call(unsigned long req)
+{
+	this_cpu_inc(hits.syscall);
+	brkscope_record_call(current->mm, req);
+}
+
+static int __maybe_unused count_pre(struct kprobe *p, struct pt_regs *regs)
+{
+	count_call(brkscope_syscall_arg(regs, false));
+	return 0;
+}
+
+static int __maybe_unused count_pre_ia32(struct kprobe *p, struct pt_regs *regs)
+{
+	count_call(brkscope_syscall_arg(regs, true));
+	return 0;
+}
+
 struct event_data {
 	unsigned long req;
 	unsigned long old;
@@ -66,8 +88,8 @@ static int call_enter(struct kretprobe_instance *ri, unsigned long req)
 {
 	struct event_data *d = (struct event_data *)ri->data;
 
-	this_cpu_inc(hits.syscall);
-	brkscope_record_call(current->mm, req);
+	if (!BRKSCOPE_ARM_ON_SUBSCRIBE)
+		count_call(req);
 	/* brk(0), the "where is my heap?" query, changes nothing. */
 	if (!req || !brkscope_events_wanted())
 		return 1;
@@ -141,8 +163,31 @@ static struct kprobe grow_probe = {
 	.pre_handler	= grow_pre,
 };
 
+static struct kprobe mm_exit_probe = {
+	.symbol_name	= BRKSCOPE_MM_EXIT_SYMBOL,
+	.pre_handler	= mm_exit_pre,
+};
+
+#if BRKSCOPE_ARM_ON_SUBSCRIBE
+static struct kprobe count_probe = {
+	.symbol_name	= BRKSCOPE_SYSCALL_SYMBOL,
+	.pre_handler	= count_pre,
+};
+
+#ifdef CONFIG_IA32_EMULATION
+static struct kprobe count_probe_ia32 = {
+	.symbol_name	= BRKSCOPE_SYSCALL_IA32_SYMBOL,
+	.pre_handler	= count_pre_ia32,
+};
+#endif
+#endif
+
+/* Registered disarmed where they are armed on subscription. */
+#define CALL_PROBE_FLAGS (BRKSCOPE_ARM_ON_SUBSCRIBE ? KPROBE_FLAG_DISABLED : 0)
+
 static struct kretprobe call_probe = {
 	.kp.symbol_name	= BRKSCOPE_SYSCALL_SYMBOL,
+	.kp.flags	= CALL_PROBE_FLAGS,
 	.entry_handler	= call_entry,
 	.handler	= event_return,
 	.data_size	= sizeof(struct event_data),
@@ -151,21 +196,23 @@ static struct kretprobe call_probe = {
 #ifdef CONFIG_IA32_EMULATION
 static struct kretprobe call_probe_ia32 = {
 	.kp.symbol_name	= BRKSCOPE_SYSCALL_IA32_SYMBOL,
+	.kp.flags	= CALL_PROBE_FLAGS,
 	.entry_handler	= call_entry_ia32,
 	.handler	= event_return,
 	.data_size	= sizeof(struct event_data),
 };
 #endif
 
-static struct kprobe mm_exit_probe = {
-	.symbol_name	= BRKSCOPE_MM_EXIT_SYMBOL,
-	.pre_handler	= mm_exit_pre,
-};
-
 /* In registration order: exit_mmap first (brkscope_probes_init() says why). */
 static struct kprobe *kprobes[] = {
 	&mm_exit_probe,
 	&grow_probe,
+#if BRKSCOPE_ARM_ON_SUBSCRIBE
+	&count_probe,
+#ifdef CONFIG_IA32_EMULATION
+	&count_probe_ia32,
+#endif
+#endif
 };
 
 static struct kretprobe *kretprobes[] = {
@@ -175,13 +222,90 @@ static struct kretprobe *kretprobes[] = {
 #endif
 };
 
+/*
+ * Arming the return probes: @armed says whether they are, @registered
+ * whether they may be touched at all (between brkscope_probes_init() and
+ * brkscope_probes_exit(): the family, and so bind and unbind, outlives the
+ * probes on both sides).  @last_join: jiffies of the last subscriber's
+ * join, which arms them before the kernel adds the socket to the group.
+ */
+static DEFINE_MUTEX(arm_lock);
+static bool registered, armed;
+static unsigned long last_join;
+
+static void set_armed(bool on)
+{
+	int i, ret;
+
+	lockdep_assert_held(&arm_lock);
+	if (!BRKSCOPE_ARM_ON_SUBSCRIBE || !registered || armed == on)
+		return;
+	for (i = 0; i < ARRAY_SIZE(kretprobes); i++) {
+		ret = on ? enable_kretprobe(kretprobes[i]) : disable_kretprobe(kretprobes[i]);
+		if (ret)
+			pr_warn("cannot %s the return probe on %s (%d)\n",
+				on ? "arm" : "disarm", kretprobes[i]->kp.symbol_name, ret);
+	}
+	armed = on;
+}
+
+static void disarm_unheard(struct work_struct *work);
+static DECLARE_DELAYED_WORK(disarm_work, disarm_unheard);
+
+/*
+ * A second after a subscriber left, unless one has joined since: a joining
+ * socket is added to the group only after brkscope_probes_join() returns,
+ * so "nobody listens" is not to be believed right after a join.
+ */
+static void disarm_unheard(struct work_struct *work)
+{
+	mutex_lock(&arm_lock);
+	if (registered && armed) {
+		if (time_before(jiffies, last_join + HZ))
+			mod_delayed_work(system_wq, &disarm_work, HZ);
+		else if (!brkscope_netlink_has_listeners())
+			set_armed(false);
+	}
+	mutex_unlock(&arm_lock);
+}
+
+/**
+ * brkscope_probes_join() - a socket is joining the events group
+ *
+ * Arms the return probes before the socket can receive an event, so that
+ * its first event is of the first call it could see.  Process context.
+ */
+void brkscope_probes_join(void)
+{
+	mutex_lock(&arm_lock);
+	last_join = jiffies;
+	set_armed(true);
+	mutex_unlock(&arm_lock);
+}
+
+/**
+ * brkscope_probes_leave() - a socket left the events group, or says it did
+ *
+ * Any socket of the family can say so, joined or not, so this only asks for
+ * a look a second later: the return probes are disarmed then if nobody
+ * listens.  Process context.
+ */
+void brkscope_probes_leave(void)
+{
+	mutex_lock(&arm_lock);
+	if (registered && armed)
+		mod_delayed_work(system_wq, &disarm_work, HZ);
+	mutex_unlock(&arm_lock);
+}
+
 /**
  * brkscope_probes_init() - register the probes, teardown first
  * @maxactive: return-probe instances per kretprobe (calls in flight at once)
  *
  * exit_mmap goes first so that no record can be created for an mm whose
  * teardown would go unseen.  A missing symbol (inlined or renamed on this
- * kernel) fails the load with a message that names it.
+ * kernel) fails the load with a message that names it.  Return probes
+ * armed on subscription start armed if somebody subscribed already.
  *
  * Return: 0 or the first registration error.
  */
@@ -206,6 +330,12 @@ int brkscope_probes_init(unsigned int maxactive)
 			goto out_kretprobes;
 		}
 	}
+	mutex_lock(&arm_lock);
+	registered = true;
+	last_join = jiffies;
+	if (brkscope_netlink_has_listeners())
+		set_armed(true);
+	mutex_unlock(&arm_lock);
 	return 0;
 
 out_kretprobes:
@@ -225,14 +355,43 @@ void brkscope_probes_exit(void)
 {
 	int k = ARRAY_SIZE(kprobes);
 
+	mutex_lock(&arm_lock);
+	registered = false;
+	mutex_unlock(&arm_lock);
+	cancel_delayed_work_sync(&disarm_work);
 	unregister_kretprobes(kretprobes, ARRAY_SIZE(kretprobes));
 	while (k--)
 		unregister_kprobe(kprobes[k]);
 }
 
-static u64 kretprobe_missed(struct kretprobe *rp)
+static u64 __maybe_unused kretprobe_missed(struct kretprobe *rp)
 {
 	return rp->nmissed + rp->kp.nmissed;
+}
+
+/*
+ * Both entry points.  A hit the kprobe layer misses (a probe fired inside
+ * another's handler) counts on every probe at that function; a return
+ * probe also misses calls that find all its instances in use.  Where an
+ * entry kprobe counts, it and the return probe share their functions: the
+ * first kind is the kprobe's alone.
+ */
+static u64 syscall_missed(void)
+{
+#if BRKSCOPE_ARM_ON_SUBSCRIBE
+	u64 sum = count_probe.nmissed + call_probe.nmissed;
+
+#ifdef CONFIG_IA32_EMULATION
+	sum += count_probe_ia32.nmissed + call_probe_ia32.nmissed;
+#endif
+#else
+	u64 sum = kretprobe_missed(&call_probe);
+
+#ifdef CONFIG_IA32_EMULATION
+	sum += kretprobe_missed(&call_probe_ia32);
+#endif
+#endif
+	return sum;
 }
 
 /**
@@ -273,8 +432,8 @@ u64 brkscope_probe_hits(enum brkscope_probe p)
  *
  * Return: nmissed of the probe's kprobe and, for brk(2), of its return
  * instances: all in use, which only calls that sleep in brk(2) while somebody
- * subscribes can make happen (they hold one each).  A call missed so is
- * neither counted nor sent.
+ * subscribes can make happen (they hold one each).  A call missed so is not
+ * sent; before 6.6, where the return probe counts, not counted either.
  */
 u64 brkscope_probe_missed(enum brkscope_probe p)
 {
@@ -282,12 +441,7 @@ u64 brkscope_probe_missed(enum brkscope_probe p)
 	case BRKSCOPE_PROBE_GROW:
 		return grow_probe.nmissed;
 	case BRKSCOPE_PROBE_SYSCALL:
-#ifdef CONFIG_IA32_EMULATION
-		return kretprobe_missed(&call_probe) +
-		       kretprobe_missed(&call_probe_ia32);
-#else
-		return kretprobe_missed(&call_probe);
-#endif
+		return syscall_missed();
 	case BRKSCOPE_PROBE_MM_EXIT:
 		return mm_exit_probe.nmissed;
 	case BRKSCOPE_PROBE_LOADER:

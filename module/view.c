@@ -12,6 +12,7 @@
 #include <linux/mm.h>
 #include <linux/pid.h>
 #include <linux/pid_namespace.h>
+#include <linux/rcupdate.h>
 #include <linux/sched/coredump.h>
 #include <linux/sched/mm.h>
 #include <linux/sched/signal.h>
@@ -169,7 +170,13 @@ int brkscope_view_task(struct task_struct *task, const struct brkscope_reader *r
 	v->start_brk = READ_ONCE(mm->start_brk);
 	v->brk = READ_ONCE(mm->brk);
 	v->tracked = brkscope_record_lookup(mm, v->brk, &v->c);
-	v->cgroup_id = v->tracked ? v->c.cgroup_id : brkscope_task_cgroup_id(task);
+	if (v->tracked) {
+		v->cgroup_id = v->c.cgroup_id;
+	} else {
+		rcu_read_lock();
+		v->cgroup_id = brkscope_task_cgroup_id(task);
+		rcu_read_unlock();
+	}
 	get_task_comm(v->comm, task);
 	v->heap_end = PAGE_ALIGN(v->brk);
 	v->heap_bytes = v->brk > v->start_brk ? v->brk - v->start_brk : 0;

@@ -386,4 +386,107 @@ NL_TEST(events_report_elf_loader_bss_maps_on_exec)
 	check_events(_metadata, pid, COMM_SELF, want, nwant, t0, t1);
 }
 
+/* ---- tests: brk(2)'s return probe, armed only while somebody listens ---- */
+
+#define KPROBES_LIST	"/sys/kernel/debug/kprobes/list"
+
+/*
+ * The return probe on __x64_sys_brk as the kprobe layer lists it: 1 armed,
+ * 0 registered but disarmed ([DISABLED]), -1 not listed.
+ */
+static int return_probe_armed(void)
+{
+	char *pos = text, *line;
+
+	if (read_file(KPROBES_LIST, text, sizeof(text)) < 0)
+		return -1;
+	while ((line = next_line(&pos)))
+		/* +0x4 where an endbr64 comes first (IBT, 6.12) */
+		if (strstr(line, "  r  __x64_sys_brk+0x"))
+			return !strstr(line, "[DISABLED]");
+	return -1;
+}
+
+/* Poll until the return probe is in state want, up to ms; the last state. */
+static int wait_armed(int want, int ms)
+{
+	int state = return_probe_armed();
+
+	for (; state != want && ms > 0; ms -= 50) {
+		usleep(50 * 1000);
+		state = return_probe_armed();
+	}
+	return state;
+}
+
+/*
+ * From 6.6 the join arms it before the socket can get an event, and the
+ * module disarms it a second after the last subscriber left; before 6.6
+ * nothing tells the module, and it stays armed.
+ */
+NL_TEST(return_probe_is_armed_only_while_somebody_subscribes)
+{
+	REQUIRE_FAMILY();
+	ASSERT_NE(0, self->nl.events_group);
+	if (!kernel_at_least(6, 6)) {
+		ASSERT_EQ(1, return_probe_armed()) TH_LOG("%s", KPROBES_LIST);
+		SKIP(return, "before 6.6 genetlink has no bind callback: it stays armed");
+	}
+	/* The previous test's subscriber may have left less than a second ago. */
+	ASSERT_EQ(0, wait_armed(0, 5000)) TH_LOG("armed with nobody subscribed");
+	subscribe(_metadata, self);
+	ASSERT_EQ(1, return_probe_armed()) TH_LOG("not armed by the join itself");
+	close_fd(&self->nl.sock2);
+	EXPECT_EQ(0, wait_armed(0, 5000)) TH_LOG("still armed 5 s after the last subscriber left");
+}
+
+/*
+ * Any socket of the family may drop a membership it never had, and the
+ * module hears of it as a leave.  An unprivileged user doing that must not
+ * disarm the return probe under a subscriber: its events keep coming.
+ */
+NL_TEST(a_leave_from_a_socket_that_never_joined_loses_no_event)
+{
+	unsigned long old, cur;
+	struct expected_event want;
+	uint64_t t0, t1;
+	int i, pid, status;
+	struct kid *k;
+
+	REQUIRE_FAMILY();
+	k = watched_brk_child(_metadata, self);
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		uint32_t group = self->nl.events_group;
+		int fd;
+
+		if (setgid(65534) || setuid(65534))
+			_exit(100);
+		fd = nl_open();
+		if (fd < 0)
+			_exit(101);
+		for (i = 0; i < 100; i++)
+			if (setsockopt(fd, SOL_NETLINK, NETLINK_DROP_MEMBERSHIP, &group,
+				       sizeof(group)))
+				_exit(102);
+		_exit(0);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status) && !WEXITSTATUS(status))
+		TH_LOG("uid 65534's socket: status %#x (100 setuid, 101 socket, 102 drop)", status);
+	/* The module looks a second after a leave. */
+	usleep(2500 * 1000);
+	if (kernel_at_least(6, 6))
+		EXPECT_EQ(1, return_probe_armed()) TH_LOG("disarmed under a subscriber");
+
+	t0 = boottime_ns();
+	ASSERT_EQ(0, child_sbrk(_metadata, k, page_size, &old, &cur));
+	t1 = boottime_ns();
+	want = (struct expected_event){ BRKSCOPE_EVENT_TYPE_GROW, BRKSCOPE_EVENT_SOURCE_BRK,
+		old, cur, page_align(cur) - page_align(old) };
+	collect_events_until(_metadata, self->nl.sock2, k->pid, &want);
+	check_events(_metadata, k->pid, "brk_child", &want, 1, t0, t1);
+}
+
 TEST_HARNESS_MAIN

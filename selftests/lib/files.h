@@ -35,6 +35,8 @@ char *next_line(char **pos);
 int proc_stat_field(int pid, int field, unsigned long *out);
 /* Field 47 of /proc/PID/stat: start_brk, where the heap starts. */
 int proc_start_brk(int pid, unsigned long *out);
+/* The running kernel is major.minor or later (true if uname cannot say). */
+bool kernel_at_least(int major, int minor);
 /* Close *fd if open, and mark it closed (-1). */
 void close_fd(int *fd);
 
