@@ -137,10 +137,16 @@ enum brkscope_probe {
 
 int brkscope_probes_init(unsigned int maxactive);
 void brkscope_probes_exit(void);
-void brkscope_probes_join(void);
-void brkscope_probes_leave(void);
+void brkscope_count_call(unsigned long req);
 u64 brkscope_probe_hits(enum brkscope_probe p);
 u64 brkscope_probe_missed(enum brkscope_probe p);
+
+/* retprobe.c */
+int brkscope_retprobe_init(unsigned int instances);
+void brkscope_retprobe_exit(void);
+void brkscope_retprobe_join(void);
+void brkscope_retprobe_leave(void);
+u64 brkscope_retprobe_missed(void);
 
 /**
  * struct brkscope_event - one heap event on its way to subscribers

@@ -140,13 +140,16 @@ static inline bool brkscope_in_brk_syscall(void)
 
 /*
  * 6.6 gave genetlink families bind and unbind callbacks, called as a socket
- * joins or leaves one of their multicast groups (struct genl_family).  With
- * them, brk(2)'s return probe is armed only while somebody subscribes, and
- * an entry kprobe does the counting; before, the return probe stays armed
- * and its entry handler counts, declining the return half while nobody
- * subscribes (Documentation/design.rst).
+ * joins or leaves one of their multicast groups (struct genl_family): with
+ * them, brk(2)'s return probe is registered only while somebody subscribes,
+ * as an fprobe, and an entry kprobe counts (retprobe.c).  The fprobe
+ * handlers take pt_regs and may skip the return (entry handler's value)
+ * from 6.3 up to 6.13; 6.14 moved fprobe onto fgraph with ftrace_regs, not
+ * supported here yet.  Elsewhere, or without CONFIG_FPROBE, the return
+ * probe is a kretprobe that stays armed and counts in its entry handler.
  */
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 6, 0)
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 6, 0) && \
+	LINUX_VERSION_CODE < KERNEL_VERSION(6, 14, 0) && IS_ENABLED(CONFIG_FPROBE)
 #define BRKSCOPE_ARM_ON_SUBSCRIBE 1
 #else
 #define BRKSCOPE_ARM_ON_SUBSCRIBE 0

@@ -397,13 +397,13 @@ static const struct genl_ops brkscope_ops[] = {
  */
 static int events_bind(int mcgrp)
 {
-	brkscope_probes_join();
+	brkscope_retprobe_join();
 	return 0;
 }
 
 static void events_unbind(int mcgrp)
 {
-	brkscope_probes_leave();
+	brkscope_retprobe_leave();
 }
 #endif
 

@@ -389,19 +389,31 @@ NL_TEST(events_report_elf_loader_bss_maps_on_exec)
 /* ---- tests: brk(2)'s return probe, armed only while somebody listens ---- */
 
 #define KPROBES_LIST	"/sys/kernel/debug/kprobes/list"
+#define ENABLED_FUNCS	"/sys/kernel/debug/tracing/enabled_functions"
 
 /*
- * The return probe on __x64_sys_brk as the kprobe layer lists it: 1 armed,
- * 0 registered but disarmed ([DISABLED]), -1 not listed.
+ * Whether brk(2)'s return probe is there: 1 yes, 0 no, -1 cannot tell.
+ * From 6.6 it is an fprobe, registered only while somebody subscribes: a
+ * second ftrace user of __x64_sys_brk besides the kprobes (one ftrace_ops
+ * for all of them), in the count ftrace's enabled_functions gives.  Before,
+ * it is a kretprobe that the kprobe layer lists, never [DISABLED].
  */
 static int return_probe_armed(void)
 {
 	char *pos = text, *line;
+	int users;
 
+	if (kernel_at_least(6, 6)) {
+		if (read_file(ENABLED_FUNCS, text, sizeof(text)) < 0)
+			return -1;
+		while ((line = next_line(&pos)))
+			if (sscanf(line, "__x64_sys_brk (%d)", &users) == 1)
+				return users > 1;
+		return -1;	/* the kprobe that counts is always there */
+	}
 	if (read_file(KPROBES_LIST, text, sizeof(text)) < 0)
 		return -1;
 	while ((line = next_line(&pos)))
-		/* +0x4 where an endbr64 comes first (IBT, 6.12) */
 		if (strstr(line, "  r  __x64_sys_brk+0x"))
 			return !strstr(line, "[DISABLED]");
 	return -1;
@@ -420,9 +432,9 @@ static int wait_armed(int want, int ms)
 }
 
 /*
- * From 6.6 the join arms it before the socket can get an event, and the
- * module disarms it a second after the last subscriber left; before 6.6
- * nothing tells the module, and it stays armed.
+ * From 6.6 the join registers it before the socket can get an event, and
+ * the module removes it a second after the last subscriber left; before
+ * 6.6 nothing tells the module, and it stays.
  */
 NL_TEST(return_probe_is_armed_only_while_somebody_subscribes)
 {

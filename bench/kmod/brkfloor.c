@@ -7,12 +7,14 @@
  * probes can reach: the difference between brkscope and this module is
  * brkscope's own work.
  *
- * Default (entry_only=0), as brkscope with nobody subscribed to events:
+ * Default (entry_only=0), as brkscope with nobody subscribed to events on
+ * kernels before 6.6:
  *	do_brk_flags, exit_mmap		kprobes
  *	__x64_sys_brk, __ia32_sys_brk	kretprobes whose entry handler counts
  *					and declines every call
- * entry_only=1: kprobes on all four, the cheapest design that still sees
- * every call, so designs can be compared.
+ * entry_only=1: kprobes on all four, as brkscope from 6.6 (its return probe
+ * is there only while somebody subscribes), and the cheapest design that
+ * still sees every call.
  *
  * The hit counts are printed when the module is unloaded: the benchmark
  * checks there that the probes really fired.
