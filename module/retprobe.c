@@ -30,6 +30,7 @@
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
+#include <linux/string.h>
 #include <linux/workqueue.h>
 
 #include "brkscope.h"
@@ -94,8 +95,7 @@ static void event_exit(const struct event_data *d, unsigned long ret)
 
 #if BRKSCOPE_ARM_ON_SUBSCRIBE
 
-/* Not const: register_fprobe_syms() sorts it in place. */
-static const char *call_symbols[] = {
+static const char *const call_symbols[] = {
 	BRKSCOPE_SYSCALL_SYMBOL,
 #ifdef CONFIG_IA32_EMULATION
 	BRKSCOPE_SYSCALL_IA32_SYMBOL,
@@ -131,6 +131,7 @@ static atomic64_t missed = ATOMIC64_INIT(0);
 
 static void arm(void)
 {
+	const char *syms[ARRAY_SIZE(call_symbols)];
 	struct fprobe *fp;
 	int ret;
 
@@ -146,7 +147,9 @@ static void arm(void)
 	fp->exit_handler = fp_exit;
 	fp->entry_data_size = sizeof(struct event_data);
 	fp->nr_maxactive = maxactive;
-	ret = register_fprobe_syms(fp, call_symbols, ARRAY_SIZE(call_symbols));
+	/* A copy: register_fprobe_syms() sorts its array in place. */
+	memcpy(syms, call_symbols, sizeof(syms));
+	ret = register_fprobe_syms(fp, syms, ARRAY_SIZE(syms));
 	if (ret) {
 		pr_warn("cannot probe the return of %s (%d): events stay off\n",
 			BRKSCOPE_SYSCALL_SYMBOL, ret);
