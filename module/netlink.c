@@ -8,6 +8,7 @@
  * message that says what was wrong.
  */
 
+#include <linux/capability.h>
 #include <linux/cred.h>
 #include <linux/fs.h>
 #include <linux/net.h>
@@ -16,6 +17,7 @@
 #include <linux/sched/task.h>
 #include <linux/string.h>
 #include <linux/threads.h>
+#include <linux/user_namespace.h>
 #include <net/genetlink.h>
 #include <net/netlink.h>
 #include <net/sock.h>
@@ -392,12 +394,19 @@ static const struct genl_ops brkscope_ops[] = {
 #if BRKSCOPE_ARM_ON_SUBSCRIBE
 /*
  * Called as a socket joins or leaves the events group (the only one), with
- * genetlink's lock held for reading; the join only once the kernel let it
- * (GENL_MCAST_CAP_SYS_ADMIN), the leave for any socket that asks.
+ * genetlink's lock held for reading, in the joining task's context; the
+ * join only once the kernel let it (GENL_MCAST_CAP_SYS_ADMIN), the leave for
+ * any socket that asks.  The kernel judges CAP_SYS_ADMIN in the socket's
+ * network namespace, which any user can own (a new user namespace), and
+ * calls this for any namespace, while events go to the initial one only:
+ * only a task with CAP_SYS_ADMIN there can be sent any, so only its join
+ * arms the return probe.  Anyone else would make the kernel patch code
+ * and every brk(2) pay for nothing.
  */
 static int events_bind(int mcgrp)
 {
-	brkscope_retprobe_join();
+	if (ns_capable_noaudit(&init_user_ns, CAP_SYS_ADMIN))
+		brkscope_retprobe_join();
 	return 0;
 }
 

@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <link.h>
+#include <sched.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -499,6 +500,63 @@ NL_TEST(a_leave_from_a_socket_that_never_joined_loses_no_event)
 		old, cur, page_align(cur) - page_align(old) };
 	collect_events_until(_metadata, self->nl.sock2, k->pid, &want);
 	check_events(_metadata, k->pid, "brk_child", &want, 1, t0, t1);
+}
+
+/*
+ * An unprivileged user may own a network namespace (in its own user
+ * namespace) and join the events group there: the kernel lets it, and
+ * tells the module, but events only go to the initial namespace.  Such a
+ * join must not register the return probe.
+ */
+NL_TEST(a_join_from_a_user_owned_network_namespace_arms_nothing)
+{
+	int sync[2], done[2], pid, status;
+	char c = 0;
+
+	REQUIRE_FAMILY();
+	ASSERT_NE(0, self->nl.events_group);
+	if (!kernel_at_least(6, 6))
+		SKIP(return, "before 6.6 the return probe is always there");
+	ASSERT_EQ(0, wait_armed(0, 5000)) TH_LOG("armed with nobody subscribed");
+	ASSERT_EQ(0, pipe(sync));
+	ASSERT_EQ(0, pipe(done));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		uint32_t group = self->nl.events_group;
+		int fd;
+
+		close(sync[0]);
+		close(done[1]);
+		if (setgid(65534) || setuid(65534))
+			_exit(100);
+		if (unshare(CLONE_NEWUSER | CLONE_NEWNET))
+			_exit(101);
+		fd = nl_open();
+		if (fd < 0)
+			_exit(102);
+		if (setsockopt(fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &group, sizeof(group)))
+			_exit(103);
+		if (write(sync[1], "j", 1) != 1)
+			_exit(104);
+		/* Stay joined until the parent has looked. */
+		if (read(done[0], &c, 1) < 0)
+			_exit(105);
+		_exit(0);
+	}
+	close(sync[1]);
+	close(done[0]);
+	if (read(sync[0], &c, 1) == 1)
+		EXPECT_EQ(0, return_probe_armed()) TH_LOG("armed by uid 65534's join");
+	close(done[1]);
+	close(sync[0]);
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 101)
+		SKIP(return, "uid 65534 cannot unshare a user and network namespace here");
+	ASSERT_TRUE(WIFEXITED(status) && !WEXITSTATUS(status))
+		TH_LOG("uid 65534: status %#x (100 setuid, 101 unshare, 102 socket, 103 join)",
+		       status);
+	EXPECT_EQ('j', c);
 }
 
 TEST_HARNESS_MAIN
