@@ -69,17 +69,15 @@ bool brkscope_events_wanted(void)
  * @new_brk: break after (for a failed growth, the break asked for)
  * @len:     page-aligned bytes mapped, unmapped, or asked for
  *
- * Probe context: no sleeping, no allocation.  Does nothing without
- * subscribers.
+ * Probe context: no sleeping, no allocation.  The caller has asked
+ * brkscope_events_wanted() (for a return probe, on the way in): a subscriber
+ * that left since costs one event queued and sent to nobody.
  */
 void brkscope_event_emit(u8 type, u8 source, unsigned long old_brk,
 			 unsigned long new_brk, unsigned long len)
 {
 	struct brkscope_event *ev;
 	unsigned int queued;
-
-	if (!brkscope_events_wanted())
-		return;
 
 	raw_spin_lock(&ring_lock);
 	next_seq++;

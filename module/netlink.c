@@ -302,14 +302,35 @@ struct sk_buff *brkscope_netlink_new_batch(void)
  * cost ten times this.  No 64-bit padding: nla_put_u64_64bit() adds none
  * either where unaligned access is efficient, as on x86-64 (compat.h).
  */
-static void *put_attr(void *p, int type, const void *data, int len)
+static __always_inline void *put_attr(void *p, int type, const void *data, int len)
 {
 	struct nlattr *nla = p;
 
 	nla->nla_type = type;
 	nla->nla_len = nla_attr_size(len);
+	/* Constant sizes: the copy and the padding are a few moves. */
 	memcpy(nla_data(nla), data, len);
 	memset(nla_data(nla) + len, 0, nla_padlen(len));
+	return p + nla_total_size(len);
+}
+
+/*
+ * The command name, NUL included (@len bytes), without a call to memcpy()
+ * or memset() for a variable length: all TASK_COMM_LEN bytes are copied,
+ * and what lies past the attribute is written over by the ones after it
+ * (@p has room for them); the padding is zeroed.
+ */
+static __always_inline void *put_comm(void *p, const char *comm, int len)
+{
+	struct nlattr *nla = p;
+	char *d = nla_data(nla);
+	int i;
+
+	nla->nla_type = BRKSCOPE_A_COMM;
+	nla->nla_len = nla_attr_size(len);
+	memcpy(d, comm, TASK_COMM_LEN);
+	for (i = len; i < NLA_ALIGN(len); i++)
+		d[i] = 0;
 	return p + nla_total_size(len);
 }
 
@@ -325,11 +346,15 @@ static void *put_attr(void *p, int type, const void *data, int len)
  */
 int brkscope_netlink_add_event(struct sk_buff *skb, const struct brkscope_event *ev)
 {
-	int comm_len = strnlen(ev->comm, sizeof(ev->comm) - 1) + 1;
-	int len = 6 * nla_total_size(sizeof(u64)) + 2 * nla_total_size(sizeof(u8)) +
-		  nla_total_size(sizeof(u32)) + nla_total_size(comm_len);
+	int comm_len = 1, len;
 	u32 pid = ev->pid;
 	void *hdr, *p;
+
+	BUILD_BUG_ON(sizeof(ev->comm) != TASK_COMM_LEN);
+	while (comm_len < TASK_COMM_LEN && ev->comm[comm_len - 1])
+		comm_len++;
+	len = 6 * nla_total_size(sizeof(u64)) + 2 * nla_total_size(sizeof(u8)) +
+		  nla_total_size(sizeof(u32)) + nla_total_size(comm_len);
 
 	BUILD_BUG_ON(!IS_ENABLED(CONFIG_HAVE_EFFICIENT_UNALIGNED_ACCESS));
 	hdr = genlmsg_put(skb, 0, 0, &brkscope_family, 0, BRKSCOPE_CMD_EVENT);
@@ -344,7 +369,8 @@ int brkscope_netlink_add_event(struct sk_buff *skb, const struct brkscope_event 
 	p = put_attr(p, BRKSCOPE_A_EVENT_TYPE, &ev->type, sizeof(u8));
 	p = put_attr(p, BRKSCOPE_A_EVENT_SOURCE, &ev->source, sizeof(u8));
 	p = put_attr(p, BRKSCOPE_A_PID, &pid, sizeof(u32));
-	p = put_attr(p, BRKSCOPE_A_COMM, ev->comm, comm_len);
+	/* Not the last: put_comm() writes past its attribute. */
+	p = put_comm(p, ev->comm, comm_len);
 	p = put_attr(p, BRKSCOPE_A_EVENT_OLD_BRK, &ev->old_brk, sizeof(u64));
 	p = put_attr(p, BRKSCOPE_A_EVENT_NEW_BRK, &ev->new_brk, sizeof(u64));
 	p = put_attr(p, BRKSCOPE_A_EVENT_LEN, &ev->len, sizeof(u64));
