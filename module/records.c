@@ -200,7 +200,8 @@ static void set_owner(struct brkscope_record *rec, struct mm_struct *mm)
  * since made another call) tells them apart.  A failure counts only if it
  * asked for more.
  */
-static void settle(struct brkscope_record *rec, unsigned long brk, bool done)
+static __always_inline void settle(struct brkscope_record *rec, unsigned long brk,
+				   bool done)
 {
 	struct brkscope_counters *c = &rec->c;
 	unsigned long from, to;

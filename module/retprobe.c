@@ -43,11 +43,14 @@ struct event_data {
 	unsigned long old;
 };
 
-/* Whether to follow a call with break request @req to its return. */
-static bool event_enter(struct event_data *d, unsigned long req)
+/*
+ * Whether to follow a call with break request @req to its return.
+ * @listened: somebody subscribes, as far as the caller knows.
+ */
+static bool event_enter(struct event_data *d, unsigned long req, bool listened)
 {
 	/* brk(0), the "where is my heap?" query, changes nothing. */
-	if (!req || !brkscope_events_wanted())
+	if (!req || !listened)
 		return false;
 	d->req = req;
 	/*
@@ -102,11 +105,16 @@ static const char *const call_symbols[] = {
 #endif
 };
 
-/* __ia32_sys_brk runs only in a 32-bit task's system call. */
+/*
+ * __ia32_sys_brk runs only in a 32-bit task's system call.  Registered, the
+ * fprobe means somebody subscribes, or did less than a second ago: its
+ * events then go to nobody, which costs less than asking netlink at every
+ * call.
+ */
 static int fp_entry(struct fprobe *fp, unsigned long ip, unsigned long ret_ip,
 		    struct pt_regs *regs, void *data)
 {
-	return !event_enter(data, brkscope_syscall_arg(regs, in_ia32_syscall()));
+	return !event_enter(data, brkscope_syscall_arg(regs, in_ia32_syscall()), true);
 }
 
 static void fp_exit(struct fprobe *fp, unsigned long ip, unsigned long ret_ip,
@@ -285,7 +293,7 @@ u64 brkscope_retprobe_missed(void)
 static int call_enter(struct kretprobe_instance *ri, unsigned long req)
 {
 	brkscope_count_call(req);
-	return !event_enter((struct event_data *)ri->data, req);
+	return !event_enter((struct event_data *)ri->data, req, brkscope_events_wanted());
 }
 
 static int call_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
