@@ -19,7 +19,7 @@ MODULE_PARM_DESC(max_records,
 static unsigned int maxactive = 256;
 module_param(maxactive, uint, 0444);
 MODULE_PARM_DESC(maxactive,
-		 "brk calls that may sleep in brk(2) at once while events are subscribed; more are neither counted nor sent, and are counted as missed (default 256)");
+		 "brk calls that may sleep in brk(2) at once while events are subscribed; more are not sent (before 6.6 not counted either), and are counted as missed (default 256)");
 
 static unsigned int event_ring = 16384;
 module_param(event_ring, uint, 0444);
