@@ -190,54 +190,6 @@ static int drop_privileges(void)
 }
 
 /*
- * Wait for a child, killing it after timeout_ms.  Returns its wait status,
- * or -1 if it had to be killed.
- */
-static int wait_timeout(int pid, int timeout_ms)
-{
-	int pfd = syscall(SYS_pidfd_open, pid, 0);
-	int status = -1, killed = 0;
-
-	if (pfd >= 0) {
-		struct pollfd p = { .fd = pfd, .events = POLLIN };
-		int n;
-
-		do
-			n = poll(&p, 1, timeout_ms);
-		while (n < 0 && errno == EINTR);
-		if (n == 0) {
-			kill(pid, SIGKILL);
-			killed = 1;
-		}
-		close(pfd);
-	}
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	return killed ? -1 : status;
-}
-
-/* Read a memfd back into buf (NUL-terminated); -1 if it does not fit. */
-static ssize_t read_memfd(int fd, char *buf, size_t size)
-{
-	off_t end = lseek(fd, 0, SEEK_END);
-	size_t len = 0;
-	ssize_t n;
-
-	if (end < 0 || (size_t)end >= size)
-		return -1;
-	while (len < (size_t)end) {
-		n = pread(fd, buf + len, end - len, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		len += n;
-	}
-	buf[len] = '\0';
-	return len;
-}
-
-/*
  * Run argv with stdin from in (NULL: empty), stdout into out and stderr
  * into err, as nobody if unpriv.  Returns the exit code; a crash, signal
  * or timeout fails the test.

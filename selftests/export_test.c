@@ -360,51 +360,6 @@ static const char *families_incomplete(const struct scrape *sc)
 
 /* ---- running programs ---- */
 
-/* Read a memfd back into buf (NUL-terminated); -1 if it does not fit. */
-static ssize_t read_memfd(int fd, char *buf, size_t size)
-{
-	off_t end = lseek(fd, 0, SEEK_END);
-	size_t len = 0;
-	ssize_t n;
-
-	if (end < 0 || (size_t)end >= size)
-		return -1;
-	while (len < (size_t)end) {
-		n = pread(fd, buf + len, end - len, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		len += n;
-	}
-	buf[len] = '\0';
-	return len;
-}
-
-/* Wait for @pid, SIGKILLing it after @timeout_ms.  Its status, -1 if killed. */
-static int wait_timeout(int pid, int timeout_ms)
-{
-	int pfd = syscall(SYS_pidfd_open, pid, 0);
-	int status = -1, killed = 0;
-
-	if (pfd >= 0) {
-		struct pollfd p = { .fd = pfd, .events = POLLIN };
-		int n;
-
-		do
-			n = poll(&p, 1, timeout_ms);
-		while (n < 0 && errno == EINTR);
-		if (n == 0) {
-			kill(pid, SIGKILL);
-			killed = 1;
-		}
-		close(pfd);
-	}
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	return killed ? -1 : status;
-}
-
 /*
  * Run the client with @args (NULL-ended); its output in client_out and
  * client_err.  Returns its exit code; a crash or timeout fails the test.

@@ -145,3 +145,23 @@ bool kernel_at_least(int major, int minor)
 		return true;
 	return ma > major || (ma == major && mi >= minor);
 }
+
+ssize_t read_memfd(int fd, char *buf, size_t size)
+{
+	off_t end = lseek(fd, 0, SEEK_END);
+	size_t len = 0;
+	ssize_t n;
+
+	if (end < 0 || (size_t)end >= size)
+		return -1;
+	while (len < (size_t)end) {
+		n = pread(fd, buf + len, end - len, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		len += n;
+	}
+	buf[len] = '\0';
+	return len;
+}

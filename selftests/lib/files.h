@@ -37,6 +37,8 @@ int proc_stat_field(int pid, int field, unsigned long *out);
 int proc_start_brk(int pid, unsigned long *out);
 /* The running kernel is major.minor or later (true if uname cannot say). */
 bool kernel_at_least(int major, int minor);
+/* Read a memfd back into buf (NUL-terminated); -1 if it does not fit. */
+ssize_t read_memfd(int fd, char *buf, size_t size);
 /* Close *fd if open, and mark it closed (-1). */
 void close_fd(int *fd);
 

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -282,4 +283,27 @@ void reap_all_children(void)
 		}
 		usleep(10000);
 	}
+}
+
+int wait_timeout(int pid, int timeout_ms)
+{
+	int pfd = syscall(SYS_pidfd_open, pid, 0);
+	int status = -1, killed = 0;
+
+	if (pfd >= 0) {
+		struct pollfd p = { .fd = pfd, .events = POLLIN };
+		int n;
+
+		do
+			n = poll(&p, 1, timeout_ms);
+		while (n < 0 && errno == EINTR);
+		if (n == 0) {
+			kill(pid, SIGKILL);
+			killed = 1;
+		}
+		close(pfd);
+	}
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	return killed ? -1 : status;
 }

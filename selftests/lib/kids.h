@@ -97,4 +97,7 @@ int reap(struct others *o, struct kid kids[2], int pid);
  */
 void reap_all_children(void);
 
+/* Wait for @pid, SIGKILLing it after @timeout_ms.  Its status, -1 if killed. */
+int wait_timeout(int pid, int timeout_ms);
+
 #endif /* BRKTEST_KIDS_H */
