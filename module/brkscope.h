@@ -144,6 +144,7 @@ u64 brkscope_probe_missed(enum brkscope_probe p);
 /* retprobe.c */
 int brkscope_retprobe_init(unsigned int instances);
 void brkscope_retprobe_exit(void);
+/* From 6.6 (compat.h BRKSCOPE_ARM_ON_SUBSCRIBE): netlink.c's bind, unbind */
 void brkscope_retprobe_join(void);
 void brkscope_retprobe_leave(void);
 u64 brkscope_retprobe_missed(void);

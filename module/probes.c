@@ -62,18 +62,6 @@ void brkscope_count_call(unsigned long req)
 	brkscope_record_call(current->mm, req);
 }
 
-static int __maybe_unused count_pre(struct kprobe *p, struct pt_regs *regs)
-{
-	brkscope_count_call(brkscope_syscall_arg(regs, false));
-	return 0;
-}
-
-static int __maybe_unused count_pre_ia32(struct kprobe *p, struct pt_regs *regs)
-{
-	brkscope_count_call(brkscope_syscall_arg(regs, true));
-	return 0;
-}
-
 static int mm_exit_pre(struct kprobe *p, struct pt_regs *regs)
 {
 	this_cpu_inc(hits.mm_exit);
@@ -93,6 +81,18 @@ static struct kprobe mm_exit_probe = {
 };
 
 #if BRKSCOPE_ARM_ON_SUBSCRIBE
+static int count_pre(struct kprobe *p, struct pt_regs *regs)
+{
+	brkscope_count_call(brkscope_syscall_arg(regs, false));
+	return 0;
+}
+
+static int __maybe_unused count_pre_ia32(struct kprobe *p, struct pt_regs *regs)
+{
+	brkscope_count_call(brkscope_syscall_arg(regs, true));
+	return 0;
+}
+
 static struct kprobe count_probe = {
 	.symbol_name	= BRKSCOPE_SYSCALL_SYMBOL,
 	.pre_handler	= count_pre,

@@ -128,14 +128,14 @@ static void fp_exit(struct fprobe *fp, unsigned long ip, unsigned long ret_ip,
  * whether one may be (between brkscope_retprobe_init() and _exit(): the
  * family, and so bind and unbind, outlives them on both sides); @last_join:
  * jiffies of the last join; @missed: calls the fprobes gone had no
- * instance for.  All under @arm_lock, but @probe, which stats read.
+ * instance for.  All under @arm_lock, stats' reads included.
  */
 static DEFINE_MUTEX(arm_lock);
 static struct fprobe *probe;
 static bool registered;
 static unsigned long last_join;
 static unsigned int maxactive;
-static atomic64_t missed = ATOMIC64_INIT(0);
+static u64 missed;
 
 static void arm(void)
 {
@@ -164,7 +164,7 @@ static void arm(void)
 		kfree(fp);
 		return;
 	}
-	WRITE_ONCE(probe, fp);
+	probe = fp;
 }
 
 static void disarm(void)
@@ -174,7 +174,7 @@ static void disarm(void)
 	lockdep_assert_held(&arm_lock);
 	if (!fp)
 		return;
-	WRITE_ONCE(probe, NULL);
+	probe = NULL;
 	unregister_fprobe(fp);
 	/*
 	 * A return handler that found the probe's handler set just before it
@@ -183,7 +183,7 @@ static void disarm(void)
 	 * trampoline with no handler.
 	 */
 	synchronize_rcu();
-	atomic64_add(fp->nmissed, &missed);
+	missed += fp->nmissed;
 	kfree(fp);
 }
 
@@ -276,13 +276,10 @@ void brkscope_retprobe_exit(void)
  */
 u64 brkscope_retprobe_missed(void)
 {
-	u64 sum = atomic64_read(&missed);
-	struct fprobe *fp;
+	u64 sum;
 
 	mutex_lock(&arm_lock);
-	fp = probe;
-	if (fp)
-		sum += READ_ONCE(fp->nmissed);
+	sum = missed + (probe ? READ_ONCE(probe->nmissed) : 0);
 	mutex_unlock(&arm_lock);
 	return sum;
 }
@@ -335,14 +332,6 @@ static struct kretprobe *kretprobes[] = {
 	&call_probe_ia32,
 #endif
 };
-
-void brkscope_retprobe_join(void)
-{
-}
-
-void brkscope_retprobe_leave(void)
-{
-}
 
 int brkscope_retprobe_init(unsigned int instances)
 {
