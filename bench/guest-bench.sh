@@ -67,7 +67,16 @@ up() {
 	none) ;;
 	floor-kret) insmod "$floor" 2>/tmp/up.err ;;
 	floor-kprobe) insmod "$floor" entry_only=1 2>/tmp/up.err ;;
-	idle) insmod "$ko" 2>/tmp/up.err ;;
+	idle)
+		insmod "$ko" 2>/tmp/up.err || return 1
+		# Its kinds with nobody subscribed, as the kprobe layer lists them:
+		# a return probe on brk(2) (before 6.6) or none (retprobe.c).
+		if grep -q '  r  __x64_sys_brk+' /sys/kernel/debug/kprobes/list; then
+			echo "N idle-probes kretprobe"
+		else
+			echo "N idle-probes kprobe"
+		fi
+		;;
 	monitor)
 		insmod "$ko" 2>/tmp/up.err || return 1
 		: >/tmp/mon.json

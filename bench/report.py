@@ -55,6 +55,7 @@ class Kernel:
         self.vmalloc = {}
         self.rows = {}  # size -> (list lines, json bytes, proc lines, records, limit)
         self.bt_lost = None
+        self.idle_probes = None
         with open(path, errors="replace") as f:
             for line in f:
                 try:
@@ -81,6 +82,8 @@ class Kernel:
                 self.vmalloc[int(w[2])] = int(w[3])
             elif w[1] == "rows" and len(w) >= 6:
                 self.rows[int(w[2])] = tuple(int(x) for x in w[3:])
+            elif w[1] == "idle-probes" and len(w) == 3:
+                self.idle_probes = w[2]
             elif w[1] == "bt-print-lost" and len(w) == 3:
                 self.bt_lost = (self.bt_lost or 0) + int(w[2])
             else:
@@ -125,15 +128,11 @@ class Kernel:
         return statistics.median(rates), 2 * n, statistics.median(g for g, _, _, _ in v)
 
     def same_kinds(self):
-        """The empty probes of brkscope's kinds with nobody subscribed on
-        this kernel: from 6.6 entry kprobes only (its return probe is
-        there only while somebody subscribes), before a declining
-        kretprobe on brk(2)."""
-        try:
-            major, minor = (int(x) for x in self.version.split(".")[:2])
-        except (AttributeError, ValueError):
-            return "floor-kret"
-        return "floor-kprobe" if (major, minor) >= (6, 6) else "floor-kret"
+        """The empty probes of brkscope's kinds with nobody subscribed, as
+        the guest saw them loaded idle: entry kprobes only where its return
+        probe is there only while somebody subscribes (from 6.6), else a
+        declining kretprobe on brk(2)."""
+        return "floor-kprobe" if self.idle_probes == "kprobe" else "floor-kret"
 
     def bytes_per_record(self):
         if len(self.vmalloc) < 2:
