@@ -137,16 +137,13 @@ enum brkscope_probe {
 
 int brkscope_probes_init(unsigned int maxactive);
 void brkscope_probes_exit(void);
-void brkscope_count_call(unsigned long req);
 u64 brkscope_probe_hits(enum brkscope_probe p);
 u64 brkscope_probe_missed(enum brkscope_probe p);
 
 /* retprobe.c */
 int brkscope_retprobe_init(unsigned int instances);
 void brkscope_retprobe_exit(void);
-/* From 6.6 (compat.h BRKSCOPE_ARM_ON_SUBSCRIBE): netlink.c's bind, unbind */
-void brkscope_retprobe_join(void);
-void brkscope_retprobe_leave(void);
+int brkscope_retprobe_arm(void);
 u64 brkscope_retprobe_missed(void);
 
 /**

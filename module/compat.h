@@ -13,6 +13,7 @@
 #include <linux/ptrace.h>
 #include <linux/sched.h>
 #include <linux/compat.h>
+#include <linux/ftrace.h>
 #include <linux/mm_types.h>
 #include <linux/rcupdate.h>
 #include <asm/syscall.h>
@@ -45,11 +46,34 @@
  */
 #define BRKSCOPE_SYSCALL_SYMBOL		"__x64_sys_brk"
 #define BRKSCOPE_SYSCALL_IA32_SYMBOL	"__ia32_sys_brk"
+#ifdef CONFIG_IA32_EMULATION
+#define BRKSCOPE_SYSCALL_SYMBOLS { BRKSCOPE_SYSCALL_SYMBOL, BRKSCOPE_SYSCALL_IA32_SYMBOL }
+#else
+#define BRKSCOPE_SYSCALL_SYMBOLS { BRKSCOPE_SYSCALL_SYMBOL }
+#endif
 
 /* The requested brk, from the user registers the wrapper is handed. */
 static inline unsigned long brkscope_syscall_arg(struct pt_regs *regs, bool ia32)
 {
 	const struct pt_regs *user = (const struct pt_regs *)regs_get_kernel_argument(regs, 0);
+
+	return ia32 ? (u32)user->bx : user->di;
+}
+
+/*
+ * The same, from an ftrace callback on the wrapper: the argument registers
+ * ftrace's trampoline saved.  6.1's x86 struct ftrace_regs is a pt_regs
+ * whose argument registers are filled; later kernels (6.12 here) hide it
+ * behind ftrace_regs_get_argument().
+ */
+static inline unsigned long brkscope_ftrace_syscall_arg(struct ftrace_regs *fregs, bool ia32)
+{
+#ifdef ftrace_regs_get_argument
+	unsigned long arg = ftrace_regs_get_argument(fregs, 0);
+#else
+	unsigned long arg = fregs->regs.di;
+#endif
+	const struct pt_regs *user = (const struct pt_regs *)arg;
 
 	return ia32 ? (u32)user->bx : user->di;
 }
@@ -139,20 +163,33 @@ static inline bool brkscope_in_brk_syscall(void)
 }
 
 /*
- * 6.6 gave genetlink families bind and unbind callbacks, called as a socket
- * joins or leaves one of their multicast groups (struct genl_family): with
- * them, brk(2)'s return probe is registered only while somebody subscribes,
- * as an fprobe, and an entry kprobe counts (retprobe.c).  The fprobe
- * handlers take pt_regs and may skip the return (entry handler's value)
- * from 6.3 up to 6.13; 6.14 moved fprobe onto fgraph with ftrace_regs, not
- * supported here yet.  Elsewhere, or without CONFIG_FPROBE, the return
- * probe is a kretprobe that stays armed and counts in its entry handler.
+ * brk(2)'s return probe (retprobe.c) is registered only while somebody
+ * subscribes.  6.6 gave genetlink families bind and unbind callbacks,
+ * called as a socket joins or leaves one of their multicast groups (struct
+ * genl_family): there, a join arms it.  Before, a subscriber asks for it
+ * (BRKSCOPE_CMD_ARM), as it may on any kernel.
  */
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 6, 0) && \
-	LINUX_VERSION_CODE < KERNEL_VERSION(6, 14, 0) && IS_ENABLED(CONFIG_FPROBE)
-#define BRKSCOPE_ARM_ON_SUBSCRIBE 1
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 6, 0)
+#define BRKSCOPE_ARM_ON_JOIN 1
 #else
-#define BRKSCOPE_ARM_ON_SUBSCRIBE 0
+#define BRKSCOPE_ARM_ON_JOIN 0
+#endif
+
+/*
+ * The return probe is an fprobe where one can follow brk(2) alone: its
+ * handlers take pt_regs and its entry handler may skip the return from 6.3
+ * up to 6.13 (6.14 moved fprobe onto fgraph with ftrace_regs, not supported
+ * here yet), and Debian's 6.1 lacks CONFIG_FPROBE.  Elsewhere it is a
+ * kretprobe.  Not a kprobe: brk(2) is counted by an ftrace callback
+ * (probes.c), and an fprobe or a kretprobe next to it on the same function
+ * go when unregistered, where a kprobe would make an aggregate probe that the
+ * kprobe layer keeps for good.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 3, 0) && \
+	LINUX_VERSION_CODE < KERNEL_VERSION(6, 14, 0) && IS_ENABLED(CONFIG_FPROBE)
+#define BRKSCOPE_RETURN_FPROBE 1
+#else
+#define BRKSCOPE_RETURN_FPROBE 0
 #endif
 
 /*

@@ -283,6 +283,25 @@ static int stats_doit(struct sk_buff *skb, struct genl_info *info)
 	return genlmsg_reply(msg, info);
 }
 
+/*
+ * The same right as joining the events group, of both the socket's opener
+ * and the caller (a socket handed to a more privileged process gets no
+ * more): without it, anyone could make every brk(2) pay for a return probe.
+ */
+static int arm_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	int ret;
+
+	if (!netlink_capable(skb, CAP_SYS_ADMIN)) {
+		GENL_SET_ERR_MSG(info, "arming brk(2) events needs CAP_SYS_ADMIN, as the events group");
+		return -EPERM;
+	}
+	ret = brkscope_retprobe_arm();
+	if (ret)
+		GENL_SET_ERR_MSG(info, "brk(2)'s return probe cannot be registered (see the kernel log)");
+	return ret;
+}
+
 /**
  * brkscope_netlink_new_batch() - a datagram for events
  *
@@ -415,30 +434,28 @@ static const struct genl_ops brkscope_ops[] = {
 		.cmd		= BRKSCOPE_CMD_GET_STATS,
 		.doit		= stats_doit,
 	},
+	{
+		.cmd		= BRKSCOPE_CMD_ARM,
+		.doit		= arm_doit,
+	},
 };
 
-#if BRKSCOPE_ARM_ON_SUBSCRIBE
+#if BRKSCOPE_ARM_ON_JOIN
 /*
- * Called as a socket joins or leaves the events group (the only one), with
- * genetlink's lock held for reading, in the joining task's context; the
- * join only once the kernel let it (GENL_MCAST_CAP_SYS_ADMIN), the leave for
- * any socket that asks.  The kernel judges CAP_SYS_ADMIN in the socket's
- * network namespace, which any user can own (a new user namespace), and
- * calls this for any namespace, while events go to the initial one only:
- * only a task with CAP_SYS_ADMIN there can be sent any, so only its join
- * arms the return probe.  Anyone else would make the kernel patch code
- * and every brk(2) pay for nothing.
+ * Called as a socket joins the events group (the only one), once the kernel
+ * let it (GENL_MCAST_CAP_SYS_ADMIN), with genetlink's lock held for reading,
+ * in the joining task's context.  The kernel judges CAP_SYS_ADMIN in the
+ * socket's network namespace, which any user can own (a new user
+ * namespace), and calls this for any namespace, while events go to the
+ * initial one only: only a task with CAP_SYS_ADMIN there can be sent any,
+ * so only its join arms the return probe.  Anyone else would make the
+ * kernel patch code and every brk(2) pay for nothing.
  */
 static int events_bind(int mcgrp)
 {
 	if (ns_capable_noaudit(&init_user_ns, CAP_SYS_ADMIN))
-		brkscope_retprobe_join();
+		brkscope_retprobe_arm();
 	return 0;
-}
-
-static void events_unbind(int mcgrp)
-{
-	brkscope_retprobe_leave();
 }
 #endif
 
@@ -457,9 +474,8 @@ static struct genl_family brkscope_family __ro_after_init = {
 	.n_ops		= ARRAY_SIZE(brkscope_ops),
 	.mcgrps		= brkscope_mcgrps,
 	.n_mcgrps	= ARRAY_SIZE(brkscope_mcgrps),
-#if BRKSCOPE_ARM_ON_SUBSCRIBE
+#if BRKSCOPE_ARM_ON_JOIN
 	.bind		= events_bind,
-	.unbind		= events_unbind,
 #endif
 };
 

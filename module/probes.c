@@ -2,12 +2,11 @@
 /*
  * The probes, and what each one can see.
  *
- * __x64_sys_brk, __ia32_sys_brk: every brk(2) call on its way in, with the
- *	break it asks for, counted by brkscope_count_call(): the record
- *	settles the process's previous call from the break that call left,
- *	and opens this one (records.c).  From 6.6 an entry kprobe here does
- *	it; before, the return probe's entry handler (retprobe.c, which also
- *	says how the return half is kept off while nobody subscribes).
+ * __x64_sys_brk, __ia32_sys_brk (ftrace callback): every brk(2) call on
+ *	its way in, with the break it asks for, counted: the record settles
+ *	the process's previous call from the break that call left, and opens
+ *	this one (records.c).  Their return probe, there only while somebody
+ *	subscribes, is retprobe.c's.
  * do_brk_flags (kprobe): the page-aligned growth (addr, len) of a brk(2)
  *	call or of the ELF loader mapping a bss during exec.  Only the
  *	loader's matter here: they are counted, and sent to subscribers as
@@ -15,10 +14,12 @@
  * exit_mmap (kprobe): the mm is being torn down; its record goes.
  */
 
+#include <linux/ftrace.h>
 #include <linux/kprobes.h>
 #include <linux/mm.h>
 #include <linux/percpu.h>
 #include <linux/sched.h>
+#include <linux/string.h>
 
 #include "brkscope.h"
 #include "compat.h"
@@ -50,18 +51,6 @@ static int grow_pre(struct kprobe *p, struct pt_regs *regs)
 	return 0;
 }
 
-/**
- * brkscope_count_call() - count a brk(2) call of current's on its way in
- * @req: the break it asks for
- *
- * Probe context.
- */
-void brkscope_count_call(unsigned long req)
-{
-	this_cpu_inc(hits.syscall);
-	brkscope_record_call(current->mm, req);
-}
-
 static int mm_exit_pre(struct kprobe *p, struct pt_regs *regs)
 {
 	this_cpu_inc(hits.mm_exit);
@@ -80,42 +69,55 @@ static struct kprobe mm_exit_probe = {
 	.pre_handler	= mm_exit_pre,
 };
 
-#if BRKSCOPE_ARM_ON_SUBSCRIBE
-static int count_pre(struct kprobe *p, struct pt_regs *regs)
+/*
+ * brk(2) is counted by an ftrace callback, not a kprobe: the kprobe layer
+ * would save all registers and look its probe up at every call, which
+ * costs a brk storm 2 to 3 points more (bench/, 6.1).  The callback runs
+ * with preemption disabled (ftrace's recursion guard, as the ops do not say
+ * they guard themselves): probe context, as the handlers above.
+ */
+static void count_call(unsigned long ip, unsigned long parent_ip,
+		       struct ftrace_ops *ops, struct ftrace_regs *fregs)
 {
-	brkscope_count_call(brkscope_syscall_arg(regs, false));
-	return 0;
+	this_cpu_inc(hits.syscall);
+	brkscope_record_call(current->mm,
+			     brkscope_ftrace_syscall_arg(fregs, in_ia32_syscall()));
 }
 
-static int __maybe_unused count_pre_ia32(struct kprobe *p, struct pt_regs *regs)
+static struct ftrace_ops count_ops = {
+	.func	= count_call,
+};
+
+static const char *const call_symbols[] = BRKSCOPE_SYSCALL_SYMBOLS;
+
+static int count_init(void)
 {
-	brkscope_count_call(brkscope_syscall_arg(regs, true));
-	return 0;
+	int k, ret = 0;
+
+	for (k = 0; k < ARRAY_SIZE(call_symbols) && !ret; k++)
+		ret = ftrace_set_filter(&count_ops, (unsigned char *)call_symbols[k],
+					strlen(call_symbols[k]), !k);
+	if (ret)
+		pr_err("cannot trace %s (%d): is it inlined on this kernel?\n",
+		       call_symbols[k - 1], ret);
+	else
+		ret = register_ftrace_function(&count_ops);
+	if (ret)
+		ftrace_free_filter(&count_ops);
+	return ret;
 }
 
-static struct kprobe count_probe = {
-	.symbol_name	= BRKSCOPE_SYSCALL_SYMBOL,
-	.pre_handler	= count_pre,
-};
-
-#ifdef CONFIG_IA32_EMULATION
-static struct kprobe count_probe_ia32 = {
-	.symbol_name	= BRKSCOPE_SYSCALL_IA32_SYMBOL,
-	.pre_handler	= count_pre_ia32,
-};
-#endif
-#endif
+/* Returns once no callback of ours runs: ftrace waits for them. */
+static void count_exit(void)
+{
+	unregister_ftrace_function(&count_ops);
+	ftrace_free_filter(&count_ops);
+}
 
 /* In registration order: exit_mmap first (brkscope_probes_init() says why). */
 static struct kprobe *kprobes[] = {
 	&mm_exit_probe,
 	&grow_probe,
-#if BRKSCOPE_ARM_ON_SUBSCRIBE
-	&count_probe,
-#ifdef CONFIG_IA32_EMULATION
-	&count_probe_ia32,
-#endif
-#endif
 };
 
 /**
@@ -140,9 +142,13 @@ int brkscope_probes_init(unsigned int maxactive)
 			goto out_kprobes;
 		}
 	}
+	ret = count_init();
+	if (ret)
+		goto out_kprobes;
 	ret = brkscope_retprobe_init(maxactive);
 	if (!ret)
 		return 0;
+	count_exit();
 out_kprobes:
 	while (k--)
 		unregister_kprobe(kprobes[k]);
@@ -159,22 +165,9 @@ void brkscope_probes_exit(void)
 	int k = ARRAY_SIZE(kprobes);
 
 	brkscope_retprobe_exit();
+	count_exit();
 	while (k--)
 		unregister_kprobe(kprobes[k]);
-}
-
-/* Both entry points, and the return probe's calls not followed. */
-static u64 syscall_missed(void)
-{
-	u64 sum = brkscope_retprobe_missed();
-
-#if BRKSCOPE_ARM_ON_SUBSCRIBE
-	sum += count_probe.nmissed;
-#ifdef CONFIG_IA32_EMULATION
-	sum += count_probe_ia32.nmissed;
-#endif
-#endif
-	return sum;
 }
 
 /**
@@ -213,11 +206,11 @@ u64 brkscope_probe_hits(enum brkscope_probe p)
  * brkscope_probe_missed() - hits the kprobe layer could not deliver
  * @p: which probe; both brk(2) entry points count as one
  *
- * Return: nmissed of the probe's kprobe and, for brk(2), the calls its
- * return probe could not follow: all instances in use, which only calls that
- * sleep in brk(2) while somebody subscribes can make happen (they hold one
- * each).  A call missed so is not sent; before 6.6, where the return probe
- * counts, not counted either (retprobe.c).
+ * Return: nmissed of the probe's kprobe; for brk(2), whose ftrace callback
+ * cannot miss a call (nothing it calls enters brk(2)), the calls its return
+ * probe could not follow: all instances in use, which only calls that sleep
+ * in brk(2) while somebody subscribes can make happen (they hold one each).
+ * A call missed so is counted, but not sent.
  */
 u64 brkscope_probe_missed(enum brkscope_probe p)
 {
@@ -225,7 +218,7 @@ u64 brkscope_probe_missed(enum brkscope_probe p)
 	case BRKSCOPE_PROBE_GROW:
 		return grow_probe.nmissed;
 	case BRKSCOPE_PROBE_SYSCALL:
-		return syscall_missed();
+		return brkscope_retprobe_missed();
 	case BRKSCOPE_PROBE_MM_EXIT:
 		return mm_exit_probe.nmissed;
 	case BRKSCOPE_PROBE_LOADER:

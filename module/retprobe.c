@@ -7,19 +7,15 @@
  * __x64_sys_brk and __ia32_sys_brk sends each call's event as it returns.
  * It is the expensive half (an instance per call in flight, a trampoline on
  * the way out), held for as long as the call sleeps (mmap_lock,
- * userfaultfd), so nobody should pay for it while nobody listens.  How far
- * that goes depends on the kernel (compat.h, BRKSCOPE_ARM_ON_SUBSCRIBE):
- *
- * 6.6 to 6.13: genetlink tells the family when a socket joins or leaves its
- *	events group.  An fprobe is registered as the first subscriber joins
- *	(before its socket can get anything) and unregistered a second after
- *	the last one leaves; the counting is probes.c's entry kprobe's.  An
- *	fprobe, not a kretprobe: a kprobe and a kretprobe on one function
- *	make an aggregate probe that the kprobe layer keeps for good, and its
- *	dispatch costs the idle path almost a point of a brk storm.
- * Before 6.6 nothing tells a module that somebody joined: a kretprobe stays
- *	registered, counts in its entry handler, and declines the return half
- *	(keeps no instance) while nobody subscribes.
+ * userfaultfd), so nobody pays for it while nobody listens: it is
+ * registered when a subscriber asks (BRKSCOPE_CMD_ARM) or, from 6.6, as a
+ * socket joins the events group (compat.h, BRKSCOPE_ARM_ON_JOIN), before the
+ * joining socket can get anything; and unregistered within two seconds of
+ * the last subscriber leaving, by a look once a second while it is there
+ * (any socket of the family can say it left a group it never joined, so a
+ * leave is not to be believed).  It is an fprobe, or a kretprobe where the
+ * kernel has no fprobe that fits (compat.h, BRKSCOPE_RETURN_FPROBE).  The
+ * counting is probes.c's, at every call, subscribed or not.
  */
 
 #include <linux/fprobe.h>
@@ -44,13 +40,15 @@ struct event_data {
 };
 
 /*
- * Whether to follow a call with break request @req to its return.
- * @listened: somebody subscribes, as far as the caller knows.
+ * Whether to follow a call with break request @req to its return.  The
+ * probe, registered, means somebody subscribes, or did less than two seconds
+ * ago: its events then go to nobody, which costs less than asking netlink
+ * at every call.
  */
-static bool event_enter(struct event_data *d, unsigned long req, bool listened)
+static bool event_enter(struct event_data *d, unsigned long req)
 {
 	/* brk(0), the "where is my heap?" query, changes nothing. */
-	if (!req || !listened)
+	if (!req)
 		return false;
 	d->req = req;
 	/*
@@ -96,25 +94,15 @@ static void event_exit(const struct event_data *d, unsigned long ret)
 	}
 }
 
-#if BRKSCOPE_ARM_ON_SUBSCRIBE
+static const char *const call_symbols[] = BRKSCOPE_SYSCALL_SYMBOLS;
 
-static const char *const call_symbols[] = {
-	BRKSCOPE_SYSCALL_SYMBOL,
-#ifdef CONFIG_IA32_EMULATION
-	BRKSCOPE_SYSCALL_IA32_SYMBOL,
-#endif
-};
+#if BRKSCOPE_RETURN_FPROBE
 
-/*
- * __ia32_sys_brk runs only in a 32-bit task's system call.  Registered, the
- * fprobe means somebody subscribes, or did less than a second ago: its
- * events then go to nobody, which costs less than asking netlink at every
- * call.
- */
+/* __ia32_sys_brk runs only in a 32-bit task's system call. */
 static int fp_entry(struct fprobe *fp, unsigned long ip, unsigned long ret_ip,
 		    struct pt_regs *regs, void *data)
 {
-	return !event_enter(data, brkscope_syscall_arg(regs, in_ia32_syscall()), true);
+	return !event_enter(data, brkscope_syscall_arg(regs, in_ia32_syscall()));
 }
 
 static void fp_exit(struct fprobe *fp, unsigned long ip, unsigned long ret_ip,
@@ -123,59 +111,139 @@ static void fp_exit(struct fprobe *fp, unsigned long ip, unsigned long ret_ip,
 	event_exit(data, regs_return_value(regs));
 }
 
+struct return_probe {
+	struct fprobe fp;
+};
+
+static int rp_register(struct return_probe *rp, unsigned int maxactive)
+{
+	const char *syms[ARRAY_SIZE(call_symbols)];
+
+	rp->fp.entry_handler = fp_entry;
+	rp->fp.exit_handler = fp_exit;
+	rp->fp.entry_data_size = sizeof(struct event_data);
+	rp->fp.nr_maxactive = maxactive;
+	/* A copy: register_fprobe_syms() sorts its array in place. */
+	memcpy(syms, call_symbols, sizeof(syms));
+	return register_fprobe_syms(&rp->fp, syms, ARRAY_SIZE(syms));
+}
+
+static void rp_unregister(struct return_probe *rp)
+{
+	unregister_fprobe(&rp->fp);
+}
+
+static u64 rp_missed(const struct return_probe *rp)
+{
+	return READ_ONCE(rp->fp.nmissed);
+}
+
+#else /* !BRKSCOPE_RETURN_FPROBE */
+
+static int kr_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	return !event_enter((struct event_data *)ri->data,
+			    brkscope_syscall_arg(regs, in_ia32_syscall()));
+}
+
+static int kr_return(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	event_exit((struct event_data *)ri->data, regs_return_value(regs));
+	return 0;
+}
+
+/* Fresh ones each time: a kretprobe once registered has its address set. */
+struct return_probe {
+	struct kretprobe rp[ARRAY_SIZE(call_symbols)];
+	struct kretprobe *list[ARRAY_SIZE(call_symbols)];
+};
+
+static int rp_register(struct return_probe *rp, unsigned int maxactive)
+{
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(call_symbols); i++) {
+		rp->rp[i].kp.symbol_name = call_symbols[i];
+		rp->rp[i].entry_handler = kr_entry;
+		rp->rp[i].handler = kr_return;
+		rp->rp[i].data_size = sizeof(struct event_data);
+		rp->rp[i].maxactive = maxactive;
+		rp->list[i] = &rp->rp[i];
+	}
+	return register_kretprobes(rp->list, ARRAY_SIZE(rp->list));
+}
+
+static void rp_unregister(struct return_probe *rp)
+{
+	unregister_kretprobes(rp->list, ARRAY_SIZE(rp->list));
+}
+
+/* A hit the kprobe layer missed, or a call that found no instance free. */
+static u64 rp_missed(const struct return_probe *rp)
+{
+	u64 sum = 0;
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(rp->rp); i++)
+		sum += READ_ONCE(rp->rp[i].nmissed) + READ_ONCE(rp->rp[i].kp.nmissed);
+	return sum;
+}
+
+#endif /* BRKSCOPE_RETURN_FPROBE */
+
 /*
- * @probe: the fprobe while one is registered (NULL: disarmed); @registered:
- * whether one may be (between brkscope_retprobe_init() and _exit(): the
- * family, and so bind and unbind, outlives them on both sides); @last_join:
- * jiffies of the last join; @missed: calls the fprobes gone had no
- * instance for.  All under @arm_lock, stats' reads included.
+ * @probe: the return probe while one is registered (NULL: disarmed);
+ * @possible: whether one may be (between brkscope_retprobe_init() and
+ * _exit(): the family, and so joins and BRKSCOPE_CMD_ARM, outlive them on
+ * both sides); @last_arm: jiffies of the last request; @missed: calls the
+ * probes gone could not follow.  All under @arm_lock, stats' reads included.
  */
 static DEFINE_MUTEX(arm_lock);
-static struct fprobe *probe;
-static bool registered;
-static unsigned long last_join;
+static struct return_probe *probe;
+static bool possible;
+static unsigned long last_arm;
 static unsigned int maxactive;
 static u64 missed;
 
-static void arm(void)
+static void disarm_unheard(struct work_struct *work);
+static DECLARE_DELAYED_WORK(disarm_work, disarm_unheard);
+
+static int arm(void)
 {
-	const char *syms[ARRAY_SIZE(call_symbols)];
-	struct fprobe *fp;
+	struct return_probe *rp;
 	int ret;
 
 	lockdep_assert_held(&arm_lock);
-	if (!registered || probe)
-		return;
-	fp = kzalloc(sizeof(*fp), GFP_KERNEL);
-	if (!fp) {
-		pr_warn("no memory for brk(2)'s return probe: events stay off\n");
-		return;
-	}
-	fp->entry_handler = fp_entry;
-	fp->exit_handler = fp_exit;
-	fp->entry_data_size = sizeof(struct event_data);
-	fp->nr_maxactive = maxactive;
-	/* A copy: register_fprobe_syms() sorts its array in place. */
-	memcpy(syms, call_symbols, sizeof(syms));
-	ret = register_fprobe_syms(fp, syms, ARRAY_SIZE(syms));
+	/*
+	 * Not yet possible: brkscope_retprobe_init() arms it for whoever has
+	 * joined by then.  No longer: the module is going, nothing is sent.
+	 */
+	if (!possible || probe)
+		return 0;
+	rp = kzalloc(sizeof(*rp), GFP_KERNEL);
+	if (!rp)
+		return -ENOMEM;
+	ret = rp_register(rp, maxactive);
 	if (ret) {
-		pr_warn("cannot probe the return of %s (%d): events stay off\n",
+		pr_warn("cannot probe the return of %s (%d): no brk(2) events\n",
 			BRKSCOPE_SYSCALL_SYMBOL, ret);
-		kfree(fp);
-		return;
+		kfree(rp);
+		return ret;
 	}
-	probe = fp;
+	probe = rp;
+	schedule_delayed_work(&disarm_work, HZ);
+	return 0;
 }
 
 static void disarm(void)
 {
-	struct fprobe *fp = probe;
+	struct return_probe *rp = probe;
 
 	lockdep_assert_held(&arm_lock);
-	if (!fp)
+	if (!rp)
 		return;
 	probe = NULL;
-	unregister_fprobe(fp);
+	rp_unregister(rp);
 	/*
 	 * A return handler that found the probe's handler set just before it
 	 * was cleared runs with preemption disabled: done after a grace
@@ -183,57 +251,45 @@ static void disarm(void)
 	 * trampoline with no handler.
 	 */
 	synchronize_rcu();
-	missed += fp->nmissed;
-	kfree(fp);
+	missed += rp_missed(rp);
+	kfree(rp);
 }
 
-static void disarm_unheard(struct work_struct *work);
-static DECLARE_DELAYED_WORK(disarm_work, disarm_unheard);
-
 /*
- * A second after a subscriber left, unless one has joined since: a joining
- * socket is added to the group only after brkscope_retprobe_join() returns,
- * so "nobody listens" is not to be believed right after a join.
+ * Once a second while armed.  A socket is added to the group only after
+ * the join's bind callback returns, and a subscriber's BRKSCOPE_CMD_ARM may
+ * come before its join: "nobody listens" is not to be believed within a
+ * second of either.
  */
 static void disarm_unheard(struct work_struct *work)
 {
 	mutex_lock(&arm_lock);
-	if (registered && probe) {
-		if (time_before(jiffies, last_join + HZ))
-			mod_delayed_work(system_wq, &disarm_work, HZ);
-		else if (!brkscope_netlink_has_listeners())
+	if (possible && probe) {
+		if (time_before(jiffies, last_arm + HZ) || brkscope_netlink_has_listeners())
+			schedule_delayed_work(&disarm_work, HZ);
+		else
 			disarm();
 	}
 	mutex_unlock(&arm_lock);
 }
 
 /**
- * brkscope_retprobe_join() - a socket is joining the events group
+ * brkscope_retprobe_arm() - somebody subscribes, or is about to
  *
- * Arms the return probe before the socket can receive an event, so that
- * its first event is of the first call it could see.  Process context.
+ * Registers the return probe if it is not there, so that every brk(2) call
+ * from now on is sent.  Process context.
+ *
+ * Return: 0, or why there is no return probe.
  */
-void brkscope_retprobe_join(void)
+int brkscope_retprobe_arm(void)
 {
-	mutex_lock(&arm_lock);
-	last_join = jiffies;
-	arm();
-	mutex_unlock(&arm_lock);
-}
+	int ret;
 
-/**
- * brkscope_retprobe_leave() - a socket left the events group, or says it did
- *
- * Any socket of the family can say so, joined or not, so this only asks for
- * a look a second later: the return probe goes then if nobody listens.
- * Process context.
- */
-void brkscope_retprobe_leave(void)
-{
 	mutex_lock(&arm_lock);
-	if (registered && probe)
-		mod_delayed_work(system_wq, &disarm_work, HZ);
+	last_arm = jiffies;
+	ret = arm();
 	mutex_unlock(&arm_lock);
+	return ret;
 }
 
 /**
@@ -248,8 +304,8 @@ int brkscope_retprobe_init(unsigned int instances)
 {
 	mutex_lock(&arm_lock);
 	maxactive = instances;
-	registered = true;
-	last_join = jiffies;
+	possible = true;
+	last_arm = jiffies;
 	if (brkscope_netlink_has_listeners())
 		arm();
 	mutex_unlock(&arm_lock);
@@ -260,7 +316,7 @@ int brkscope_retprobe_init(unsigned int instances)
 void brkscope_retprobe_exit(void)
 {
 	mutex_lock(&arm_lock);
-	registered = false;
+	possible = false;
 	mutex_unlock(&arm_lock);
 	cancel_delayed_work_sync(&disarm_work);
 	mutex_lock(&arm_lock);
@@ -279,95 +335,7 @@ u64 brkscope_retprobe_missed(void)
 	u64 sum;
 
 	mutex_lock(&arm_lock);
-	sum = missed + (probe ? READ_ONCE(probe->nmissed) : 0);
+	sum = missed + (probe ? rp_missed(probe) : 0);
 	mutex_unlock(&arm_lock);
 	return sum;
 }
-
-#else /* !BRKSCOPE_ARM_ON_SUBSCRIBE */
-
-/* The entry handler counts every call, and follows only what to send. */
-static int call_enter(struct kretprobe_instance *ri, unsigned long req)
-{
-	brkscope_count_call(req);
-	return !event_enter((struct event_data *)ri->data, req, brkscope_events_wanted());
-}
-
-static int call_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
-{
-	return call_enter(ri, brkscope_syscall_arg(regs, false));
-}
-
-static int __maybe_unused call_entry_ia32(struct kretprobe_instance *ri,
-					  struct pt_regs *regs)
-{
-	return call_enter(ri, brkscope_syscall_arg(regs, true));
-}
-
-static int call_return(struct kretprobe_instance *ri, struct pt_regs *regs)
-{
-	event_exit((struct event_data *)ri->data, regs_return_value(regs));
-	return 0;
-}
-
-static struct kretprobe call_probe = {
-	.kp.symbol_name	= BRKSCOPE_SYSCALL_SYMBOL,
-	.entry_handler	= call_entry,
-	.handler	= call_return,
-	.data_size	= sizeof(struct event_data),
-};
-
-#ifdef CONFIG_IA32_EMULATION
-static struct kretprobe call_probe_ia32 = {
-	.kp.symbol_name	= BRKSCOPE_SYSCALL_IA32_SYMBOL,
-	.entry_handler	= call_entry_ia32,
-	.handler	= call_return,
-	.data_size	= sizeof(struct event_data),
-};
-#endif
-
-static struct kretprobe *kretprobes[] = {
-	&call_probe,
-#ifdef CONFIG_IA32_EMULATION
-	&call_probe_ia32,
-#endif
-};
-
-int brkscope_retprobe_init(unsigned int instances)
-{
-	int i, ret;
-
-	for (i = 0; i < ARRAY_SIZE(kretprobes); i++) {
-		kretprobes[i]->maxactive = instances;
-		ret = register_kretprobe(kretprobes[i]);
-		if (ret) {
-			pr_err("cannot probe %s (%d): is it inlined on this kernel?\n",
-			       kretprobes[i]->kp.symbol_name, ret);
-			unregister_kretprobes(kretprobes, i);
-			return ret;
-		}
-	}
-	return 0;
-}
-
-/* Return probes pending on sleeping tasks are disarmed. */
-void brkscope_retprobe_exit(void)
-{
-	unregister_kretprobes(kretprobes, ARRAY_SIZE(kretprobes));
-}
-
-/*
- * A hit the kprobe layer misses (a probe fired inside another's handler),
- * and a call that found all instances in use: neither counted nor sent.
- */
-u64 brkscope_retprobe_missed(void)
-{
-	u64 sum = 0;
-	int i;
-
-	for (i = 0; i < ARRAY_SIZE(kretprobes); i++)
-		sum += kretprobes[i]->nmissed + kretprobes[i]->kp.nmissed;
-	return sum;
-}
-
-#endif /* BRKSCOPE_ARM_ON_SUBSCRIBE */

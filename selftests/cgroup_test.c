@@ -251,7 +251,7 @@ CG_TEST(growth_event_carries_the_cgroup_of_its_thread)
 	REQUIRE_FAMILY();
 	ASSERT_NE(0, self->nl.events_group);
 	k = child_in(_metadata, self, 0, self->a);
-	fd = events_open(self->nl.events_group);
+	fd = events_open(self->nl.family, self->nl.events_group);
 	ASSERT_LE(0, fd) TH_LOG("subscribe: %s", strerror(-fd));
 	self->nl.sock2 = fd;
 	cur = child_move(_metadata, k, 3 * page_size, &old);

@@ -229,7 +229,7 @@ static void check_events(struct __test_metadata *_metadata, int pid,
 static void subscribe(struct __test_metadata *_metadata,
 		      FIXTURE_DATA(netlink) *self)
 {
-	self->nl.sock2 = events_open(self->nl.events_group);
+	self->nl.sock2 = events_open(self->nl.family, self->nl.events_group);
 	ASSERT_LE(0, self->nl.sock2) TH_LOG("subscribe: %s", strerror(-self->nl.sock2));
 	nevents = 0;
 }
@@ -389,35 +389,25 @@ NL_TEST(events_report_elf_loader_bss_maps_on_exec)
 
 /* ---- tests: brk(2)'s return probe, armed only while somebody listens ---- */
 
-#define KPROBES_LIST	"/sys/kernel/debug/kprobes/list"
 #define ENABLED_FUNCS	"/sys/kernel/debug/tracing/enabled_functions"
 
 /*
  * Whether brk(2)'s return probe is there: 1 yes, 0 no, -1 cannot tell.
- * From 6.6 it is an fprobe, registered only while somebody subscribes: a
- * second ftrace user of __x64_sys_brk besides the kprobes (one ftrace_ops
- * for all of them), in the count ftrace's enabled_functions gives.  Before,
- * it is a kretprobe that the kprobe layer lists, never [DISABLED].
+ * brk(2) is counted by an ftrace callback, always there; the return probe
+ * (an fprobe, or a kretprobe on kprobes that ride ftrace) is a second user
+ * of __x64_sys_brk, in the count ftrace's enabled_functions gives.
  */
 static int return_probe_armed(void)
 {
 	char *pos = text, *line;
 	int users;
 
-	if (kernel_at_least(6, 6)) {
-		if (read_file(ENABLED_FUNCS, text, sizeof(text)) < 0)
-			return -1;
-		while ((line = next_line(&pos)))
-			if (sscanf(line, "__x64_sys_brk (%d)", &users) == 1)
-				return users > 1;
-		return -1;	/* the kprobe that counts is always there */
-	}
-	if (read_file(KPROBES_LIST, text, sizeof(text)) < 0)
+	if (read_file(ENABLED_FUNCS, text, sizeof(text)) < 0)
 		return -1;
 	while ((line = next_line(&pos)))
-		if (strstr(line, "  r  __x64_sys_brk+0x"))
-			return !strstr(line, "[DISABLED]");
-	return -1;
+		if (sscanf(line, "__x64_sys_brk (%d)", &users) == 1)
+			return users > 1;
+	return -1;	/* the callback that counts is always there */
 }
 
 /* Poll until the return probe is in state want, up to ms; the last state. */
@@ -433,24 +423,69 @@ static int wait_armed(int want, int ms)
 }
 
 /*
- * From 6.6 the join registers it before the socket can get an event, and
- * the module removes it a second after the last subscriber left; before
- * 6.6 nothing tells the module, and it stays.
+ * From 6.6 the join registers it before the socket can get an event; before,
+ * BRKSCOPE_CMD_ARM does (the client sends it on any kernel).  The module
+ * removes it within two seconds of the last subscriber leaving.
  */
 NL_TEST(return_probe_is_armed_only_while_somebody_subscribes)
 {
 	REQUIRE_FAMILY();
 	ASSERT_NE(0, self->nl.events_group);
-	if (!kernel_at_least(6, 6)) {
-		ASSERT_EQ(1, return_probe_armed()) TH_LOG("%s", KPROBES_LIST);
-		SKIP(return, "before 6.6 genetlink has no bind callback: it stays armed");
-	}
-	/* The previous test's subscriber may have left less than a second ago. */
+	/* The previous test's subscriber may have left less than two seconds ago. */
 	ASSERT_EQ(0, wait_armed(0, 5000)) TH_LOG("armed with nobody subscribed");
-	subscribe(_metadata, self);
-	ASSERT_EQ(1, return_probe_armed()) TH_LOG("not armed by the join itself");
+	self->nl.sock2 = nl_open();
+	ASSERT_LE(0, self->nl.sock2);
+	ASSERT_EQ(0, nl_join(self->nl.sock2, self->nl.events_group));
+	ASSERT_EQ(kernel_at_least(6, 6), return_probe_armed())
+		TH_LOG("from 6.6 the join arms it, before it does not");
+	ASSERT_EQ(0, events_arm(self->nl.sock, self->nl.family));
+	ASSERT_EQ(1, return_probe_armed()) TH_LOG("not armed by BRKSCOPE_CMD_ARM's ack");
 	close_fd(&self->nl.sock2);
 	EXPECT_EQ(0, wait_armed(0, 5000)) TH_LOG("still armed 5 s after the last subscriber left");
+}
+
+/*
+ * The return probe makes every brk(2) call pay: arming it needs what
+ * subscribing needs, CAP_SYS_ADMIN, of the caller and of the socket's
+ * opener.  uid 65534 gets EPERM with a message, on a socket of its own and
+ * on one root opened and handed down, and nothing is armed.
+ */
+NL_TEST(arming_without_cap_sys_admin_fails_eperm_and_arms_nothing)
+{
+	int root_fd, pid, status;
+
+	REQUIRE_FAMILY();
+	ASSERT_EQ(0, wait_armed(0, 5000)) TH_LOG("armed with nobody subscribed");
+	root_fd = nl_open();
+	ASSERT_LE(0, root_fd);
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		struct nl_ack ack;
+		struct nlmsghdr *nlh;
+		int fd;
+
+		if (setgid(65534) || setuid(65534))
+			_exit(100);
+		fd = nl_open();
+		if (fd < 0)
+			_exit(101);
+		nlh = genl_msg(reqbuf, sizeof(reqbuf), self->nl.family, BRKSCOPE_CMD_ARM,
+			       BRKSCOPE_FAMILY_VERSION, NLM_F_REQUEST | NLM_F_ACK);
+		if (nl_transact(fd, nlh, nlh->nlmsg_len, NULL, NULL, &ack))
+			_exit(102);
+		if (ack.err != EPERM || !ack.has_msg || !strstr(ack.msg, "CAP_SYS_ADMIN"))
+			_exit(103);
+		if (events_arm(root_fd, self->nl.family) != -EPERM)
+			_exit(104);
+		_exit(0);
+	}
+	close(root_fd);
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status) && !WEXITSTATUS(status))
+		TH_LOG("uid 65534: status %#x (100 setuid, 101 socket, 102 send, 103 own socket not EPERM with a message, 104 root's socket not EPERM)",
+		       status);
+	EXPECT_EQ(0, return_probe_armed()) TH_LOG("armed by uid 65534");
 }
 
 /*
@@ -488,10 +523,9 @@ NL_TEST(a_leave_from_a_socket_that_never_joined_loses_no_event)
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	ASSERT_TRUE(WIFEXITED(status) && !WEXITSTATUS(status))
 		TH_LOG("uid 65534's socket: status %#x (100 setuid, 101 socket, 102 drop)", status);
-	/* The module looks a second after a leave. */
+	/* The module looks once a second. */
 	usleep(2500 * 1000);
-	if (kernel_at_least(6, 6))
-		EXPECT_EQ(1, return_probe_armed()) TH_LOG("disarmed under a subscriber");
+	EXPECT_EQ(1, return_probe_armed()) TH_LOG("disarmed under a subscriber");
 
 	t0 = boottime_ns();
 	ASSERT_EQ(0, child_sbrk(_metadata, k, page_size, &old, &cur));
@@ -515,8 +549,6 @@ NL_TEST(a_join_from_a_user_owned_network_namespace_arms_nothing)
 
 	REQUIRE_FAMILY();
 	ASSERT_NE(0, self->nl.events_group);
-	if (!kernel_at_least(6, 6))
-		SKIP(return, "before 6.6 the return probe is always there");
 	ASSERT_EQ(0, wait_armed(0, 5000)) TH_LOG("armed with nobody subscribed");
 	ASSERT_EQ(0, pipe(sync));
 	ASSERT_EQ(0, pipe(done));

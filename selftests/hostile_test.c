@@ -366,6 +366,24 @@ static size_t b_stats_attr(const struct hctx *c, const struct hrow *r)
 	return nlh->nlmsg_len;
 }
 
+/* ARM, which takes no attribute either, with a u32 attribute of type a. */
+static size_t b_arm_attr(const struct hctx *c, const struct hrow *r)
+{
+	struct nlmsghdr *nlh = hmsg(c->family, BRKSCOPE_CMD_ARM, BRKSCOPE_FAMILY_VERSION,
+				    NLM_F_REQUEST | NLM_F_ACK);
+
+	mnl_attr_put_u32(nlh, r->a, c->live);
+	return nlh->nlmsg_len;
+}
+
+/* ARM with NLM_F_DUMP. */
+static size_t b_arm_dump(const struct hctx *c, const struct hrow *r)
+{
+	(void)r;
+	return hmsg(c->family, BRKSCOPE_CMD_ARM, BRKSCOPE_FAMILY_VERSION,
+		    NLM_F_REQUEST | NLM_F_ACK | NLM_F_DUMP)->nlmsg_len;
+}
+
 /* GET_STATS with NLM_F_DUMP. */
 static size_t b_stats_dump(const struct hctx *c, const struct hrow *r)
 {
@@ -736,6 +754,11 @@ static const struct hrow hostile[] = {
 	      BRKSCOPE_A_MAX + 1, 0),
 	  ERROR(AT_NLA, EINVAL, MSG_UNKNOWN, ATTR0) },
 	{ ROW("GET_STATS as a dump", b_stats_dump, 0, 0),
+	  BARE_ERROR(AT_FAMILY_RCV, EOPNOTSUPP) },
+	/* ARM, no policy either: refused before it could arm anything. */
+	{ ROW("ARM with BRKSCOPE_A_PID", b_arm_attr, BRKSCOPE_A_PID, 0),
+	  ERROR(AT_NLA, EINVAL, MSG_UNKNOWN, ATTR0) },
+	{ ROW("ARM as a dump", b_arm_dump, 0, 0),
 	  BARE_ERROR(AT_FAMILY_RCV, EOPNOTSUPP) },
 	{ ROW("GET with NLM_F_ECHO", b_get_flag, NLM_F_ECHO, 0),
 	  ANSWER(AT_HEADER_CHECK, PID_LIVE) },

@@ -374,7 +374,7 @@ static void probe_subscribe_as_nobody(struct report *rep, const struct probe_arg
 	fd = probe_socket(rep, &f);
 	if (fd < 0)
 		return;
-	ev = events_open(f.group);
+	ev = events_open(f.id, f.group);
 	rep->probe[0].err = ev < 0 ? -ev : 0;
 	if (ev >= 0)
 		close(ev);

@@ -452,6 +452,8 @@ static void __attribute__((noreturn)) reload_subscriber(struct reload_shared *sh
 		err = resolve_brkscope(ctl, &f);
 	if (!err)
 		err = nl_join(sub, f.group);
+	if (!err)
+		err = events_arm(ctl, f.id);
 	if (err) {
 		sh->sub_err = -err;
 		snprintf(sh->sub_what, WHAT_LEN, "subscribing");
@@ -465,8 +467,8 @@ static void __attribute__((noreturn)) reload_subscriber(struct reload_shared *sh
 		if (n == -ENOBUFS) {
 			/* Notifications may be lost too: ask. */
 			sh->sub_overruns++;
-			if (!resolve_brkscope(ctl, &f))
-				nl_join(sub, f.group);
+			if (!resolve_brkscope(ctl, &f) && !nl_join(sub, f.group))
+				events_arm(ctl, f.id);
 			continue;
 		}
 		if (n < 0) {
@@ -485,10 +487,11 @@ static void __attribute__((noreturn)) reload_subscriber(struct reload_shared *sh
 				q.group = BRKSCOPE_MCGRP_EVENTS;
 				family_msg(nlh, &q);
 				if (g->cmd == CTRL_CMD_NEWFAMILY && q.named &&
-				    q.f.group && (err = nl_join(sub, q.f.group))) {
+				    q.f.group && ((err = nl_join(sub, q.f.group)) ||
+						  (err = events_arm(ctl, q.f.id)))) {
 					sh->sub_err = -err;
 					snprintf(sh->sub_what, WHAT_LEN,
-						 "joining group %u", q.f.group);
+						 "joining group %u and arming", q.f.group);
 				}
 				continue;
 			}
@@ -1190,6 +1193,7 @@ STRESS_TEST(unread_subscriber_loses_counted_events_and_gets_stay_prompt)
 	ASSERT_LE(0, sub);
 	ASSERT_EQ(0, setsockopt(sub, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size)));
 	ASSERT_EQ(0, nl_join(sub, f.group));
+	ASSERT_EQ(0, events_arm(self->nl, f.id));
 	ASSERT_EQ(0, pipe2(cmd, O_CLOEXEC));
 
 	sent0 = stat_value("events_sent");

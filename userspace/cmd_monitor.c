@@ -188,6 +188,30 @@ static int setup_socket(struct nl_ctx *nl, int rcvbuf, bool verbose)
 	return setup_rcvbuf(fd, rcvbuf, verbose);
 }
 
+/*
+ * Before Linux 6.6 a join does not make the module follow brk(2) calls to
+ * their return (from 6.6 it does, and this changes nothing): ask, after
+ * joining, so that the probe cannot go for want of a subscriber before
+ * the join.  On a socket of its own: events reaching the subscribed socket
+ * while it waited for the ack would be read and lost.
+ */
+static int arm_events(void)
+{
+	struct nl_ctx arm;
+	struct nlmsghdr *nlh;
+	int ret;
+
+	ret = open_family(&arm, "monitor");
+	if (!ret) {
+		nlh = nl_genl_msg(&arm, arm.family_id, BRKSCOPE_CMD_ARM,
+				  BRKSCOPE_FAMILY_VERSION, 0);
+		if (nl_request(&arm, nlh, NULL, NULL) < 0)
+			ret = report_nl_error("monitor: arming brk(2) events", &arm);
+	}
+	nl_close(&arm);
+	return ret;
+}
+
 /* A positive decimal, at most @max. */
 static int parse_count(const char *s, uint64_t max, uint64_t *count)
 {
@@ -472,6 +496,8 @@ int cmd_monitor(const struct opts *opts, int argc, char **argv)
 	}
 	if (!ret)
 		ret = setup_socket(&nl, rcvbuf, verbose);
+	if (!ret)
+		ret = arm_events();
 	if (!ret && setup_signals(&wait_mask) < 0)
 		ret = EXIT_ERROR;
 	if (!ret) {

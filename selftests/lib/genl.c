@@ -424,6 +424,15 @@ int resolve_family(int fd, struct family *f)
 	return resolve(fd, BRKSCOPE_FAMILY_NAME, BRKSCOPE_MCGRP_EVENTS, f);
 }
 
+int events_arm(int fd, uint16_t family)
+{
+	struct nlmsghdr *nlh;
+
+	nlh = genl_msg(reqbuf, sizeof(reqbuf), family, BRKSCOPE_CMD_ARM,
+		       BRKSCOPE_FAMILY_VERSION, NLM_F_REQUEST | NLM_F_ACK);
+	return nl_talk(fd, nlh, NULL, NULL);
+}
+
 /* BRKSCOPE_CMD_GET (do) of pid.  Returns 0 or -errno of the socket. */
 int get_pid(int fd, uint16_t family, uint32_t pid, struct proc_info *p,
 	    struct nl_ack *ack)

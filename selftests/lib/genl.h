@@ -83,6 +83,11 @@ typedef void (*reply_fn)(const struct nlmsghdr *nlh, void *data);
 int nl_open(void);
 /* Join a multicast group: 0 or -errno. */
 int nl_join(int fd, uint32_t group);
+/*
+ * BRKSCOPE_CMD_ARM on fd, which must not be subscribed (an event would be
+ * skipped waiting for the ack): the ack's -errno, or the socket's.
+ */
+int events_arm(int fd, uint16_t family);
 /* Send len bytes to the kernel: 0 or -errno. */
 int nl_send(int fd, const void *buf, size_t len);
 /*

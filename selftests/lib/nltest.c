@@ -58,10 +58,9 @@ long proc_flags(int pid)
 	return err ? err : (long)flags;
 }
 
-/* A socket subscribed to the events group.  fd or -errno. */
-int events_open(uint32_t group)
+int events_open(uint16_t family, uint32_t group)
 {
-	int fd = nl_open(), size = EV_RCVBUF, err;
+	int fd = nl_open(), size = EV_RCVBUF, err, arm;
 
 	if (fd < 0)
 		return fd;
@@ -69,6 +68,12 @@ int events_open(uint32_t group)
 	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size)))
 		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
 	err = nl_join(fd, group);
+	if (!err) {
+		arm = nl_open();
+		err = arm < 0 ? arm : events_arm(arm, family);
+		if (arm >= 0)
+			close(arm);
+	}
 	if (err) {
 		close(fd);
 		return err;

@@ -65,8 +65,12 @@ long read_number(const char *path);
 long proc_flags(int pid);
 /* Write all of buf to fd, or _exit(1): for forked children. */
 void write_all(int fd, const void *buf, size_t len);
-/* A socket subscribed to the events group.  fd or -errno.  No asserts. */
-int events_open(uint32_t group);
+/*
+ * A socket subscribed to the events group, brk(2)'s events armed (as the
+ * client does: from 6.6 the join arms them by itself).  fd or -errno.  No
+ * asserts.
+ */
+int events_open(uint16_t family, uint32_t group);
 
 /* GET of pid that must be answered: *p holds the one reply. */
 void get_ok(struct __test_metadata *_metadata, struct nl_fixture *nl,
