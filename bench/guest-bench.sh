@@ -29,7 +29,7 @@ dump_sizes=${BENCH_DUMP_SIZES-1000 10000}
 
 # BENCH_CONFIGS and BENCH_WORKLOADS pick a subset, to look at one change
 # quickly; BENCH_DUMP_SIZES="" leaves the dumps out.
-read -ra configs <<<"${BENCH_CONFIGS:-none floor-kret floor-kprobe idle monitor bt-count bt-print strace}"
+read -ra configs <<<"${BENCH_CONFIGS:-none floor-kret floor-kprobe floor-ftrace idle monitor bt-count bt-print strace}"
 read -ra workloads <<<"${BENCH_WORKLOADS:-storm churn topchunk forkexec}"
 declare -A broken=()
 
@@ -65,16 +65,19 @@ up() {
 	wrap=()
 	case $1 in
 	none) ;;
-	floor-kret) insmod "$floor" 2>/tmp/up.err ;;
-	floor-kprobe) insmod "$floor" entry_only=1 2>/tmp/up.err ;;
+	floor-kret) insmod "$floor" brk=kretprobe 2>/tmp/up.err ;;
+	floor-kprobe) insmod "$floor" brk=kprobe 2>/tmp/up.err ;;
+	floor-ftrace) insmod "$floor" brk=ftrace 2>/tmp/up.err ;;
 	idle)
 		insmod "$ko" 2>/tmp/up.err || return 1
-		# Its kinds with nobody subscribed, as the kprobe layer lists them:
-		# a return probe on brk(2) (before 6.6) or none (retprobe.c).
+		# Its kinds on brk(2) with nobody subscribed, as the kernel lists
+		# them: a kretprobe, a kprobe, or an ftrace callback alone.
 		if grep -q '  r  __x64_sys_brk+' /sys/kernel/debug/kprobes/list; then
 			echo "N idle-probes kretprobe"
-		else
+		elif grep -q '  k  __x64_sys_brk+' /sys/kernel/debug/kprobes/list; then
 			echo "N idle-probes kprobe"
+		else
+			echo "N idle-probes ftrace"
 		fi
 		;;
 	monitor)
@@ -106,7 +109,7 @@ up() {
 
 down() {
 	case $1 in
-	floor-*) rmmod brkfloor && echo "N hits $1 $(dmesg | grep -o 'entry_only=.*' | tail -n 1)" ;;
+	floor-*) rmmod brkfloor && echo "N hits $1 $(dmesg | grep -o 'brk=[a-z]* entry_hits=.*' | tail -n 1)" ;;
 	idle) rmmod brkscope ;;
 	monitor) kill -INT "$bgpid"; wait "$bgpid"; rmmod brkscope ;;
 	bt-*)

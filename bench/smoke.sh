@@ -69,22 +69,22 @@ plain "list_replay: brkscope list, 300 processes" sh -c "LIST_REPLAY=n=300 '$bin
 plain "list_replay: brkscope -j list and get, odd input" sh -c "LIST_REPLAY=n=300,odd,pad '$bin/list_replay' -j list >/dev/null && LIST_REPLAY=n=300,odd '$bin/list_replay' get 1 2 3 >/dev/null"
 check "timeit list_replay list (1000)" "$bin/timeit" 1 env LIST_REPLAY=n=1000 "$bin/list_replay" list
 
-# The empty probes, both kinds: they load, fire, and unload.
-for mode in 0 1; do
+# The empty probes, every kind: they load, fire, and unload.
+for mode in kretprobe kprobe ftrace; do
 	n=$((n + 1))
 	if [ ! -e "$floor" ]; then
-		echo "ok $n - bench: brkfloor entry_only=$mode # SKIP no $floor"
+		echo "ok $n - bench: brkfloor brk=$mode # SKIP no $floor"
 		continue
 	fi
 	# The unload message counts the hits; only one printed by this load counts.
-	seen=$(dmesg | grep -c "entry_only=$mode entry_hits=")
-	out=$( { insmod "$floor" entry_only=$mode && "$bin/storm" 10 && rmmod brkfloor &&
-		dmesg | grep "entry_only=$mode entry_hits=" | tail -n +$((seen + 1)); } 2>&1)
-	if grep -q "entry_only=$mode entry_hits=[1-9]" <<<"$out"; then
-		echo "ok $n - bench: brkfloor entry_only=$mode counts hits"
+	seen=$(dmesg | grep -c "brk=$mode entry_hits=")
+	out=$( { insmod "$floor" brk=$mode && "$bin/storm" 10 && rmmod brkfloor &&
+		dmesg | grep "brk=$mode entry_hits=" | tail -n +$((seen + 1)); } 2>&1)
+	if grep -q "brk=$mode entry_hits=[1-9]" <<<"$out"; then
+		echo "ok $n - bench: brkfloor brk=$mode counts hits"
 	else
 		failed=$((failed + 1))
-		echo "not ok $n - bench: brkfloor entry_only=$mode counts hits"
+		echo "not ok $n - bench: brkfloor brk=$mode counts hits"
 		printf '%s\n' "$out" | tail -n 5 | sed 's/^/#   /'
 		rmmod brkfloor 2>/dev/null
 	fi

@@ -7,30 +7,35 @@
  * probes can reach: the difference between brkscope and this module is
  * brkscope's own work.
  *
- * Default (entry_only=0), as brkscope with nobody subscribed to events on
- * kernels before 6.6:
+ * brk=kretprobe (default), brkscope's kinds before it counted brk(2) with an
+ * ftrace callback:
  *	do_brk_flags, exit_mmap		kprobes
  *	__x64_sys_brk, __ia32_sys_brk	kretprobes whose entry handler counts
  *					and declines every call
- * entry_only=1: kprobes on all four, as brkscope from 6.6 (its return probe
- * is there only while somebody subscribes), and the cheapest design that
- * still sees every call.
+ * brk=kprobe: kprobes on all four.
+ * brk=ftrace: brkscope's kinds with nobody subscribed: kprobes on
+ * do_brk_flags and exit_mmap, and one ftrace callback on the two brk(2)
+ * wrappers (its return probe is there only while somebody subscribes).
  *
  * The hit counts are printed when the module is unloaded: the benchmark
  * checks there that the probes really fired.
  */
 
+#include <linux/ftrace.h>
 #include <linux/kernel.h>
 #include <linux/kprobes.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/percpu.h>
 #include <linux/ptrace.h>
+#include <linux/string.h>
 
-static bool entry_only;
-module_param(entry_only, bool, 0444);
-MODULE_PARM_DESC(entry_only,
-		 "Entry-only kprobes alone (default: also brkscope's declining kretprobes on brk(2))");
+static char *brk = "kretprobe";
+module_param(brk, charp, 0444);
+MODULE_PARM_DESC(brk, "What probes brk(2): kretprobe (default), kprobe or ftrace");
+
+enum brk_kind { BRK_KRETPROBE, BRK_KPROBE, BRK_FTRACE };
+static enum brk_kind kind;
 
 /* Per-CPU, as brkscope's own hit counters: no shared cache line to bounce. */
 struct floor_hits {
@@ -96,22 +101,62 @@ static struct kprobe *kprobes[] = {
 #endif
 };
 
+static void count_call(unsigned long ip, unsigned long parent_ip,
+		       struct ftrace_ops *ops, struct ftrace_regs *fregs)
+{
+	this_cpu_inc(hits.entry);
+}
+
+static struct ftrace_ops count_ops = { .func = count_call };
+
+static int count_ops_init(void)
+{
+	static const char *const syms[] = {
+		"__x64_sys_brk",
+#ifdef CONFIG_IA32_EMULATION
+		"__ia32_sys_brk",
+#endif
+	};
+	int i, ret = 0;
+
+	for (i = 0; i < ARRAY_SIZE(syms) && !ret; i++)
+		ret = ftrace_set_filter(&count_ops, (unsigned char *)syms[i],
+					strlen(syms[i]), !i);
+	if (!ret)
+		ret = register_ftrace_function(&count_ops);
+	if (ret)
+		ftrace_free_filter(&count_ops);
+	return ret;
+}
+
+/* kprobes[] starts with the two that every kind has. */
 static int nr_kprobes(void)
 {
-	return entry_only ? ARRAY_SIZE(kprobes) : 2;
+	return kind == BRK_KPROBE ? ARRAY_SIZE(kprobes) : 2;
 }
 
 static int __init brkfloor_init(void)
 {
 	int i, ret;
 
-	/* kprobes[] starts with the two that both designs have. */
+	if (!strcmp(brk, "kretprobe"))
+		kind = BRK_KRETPROBE;
+	else if (!strcmp(brk, "kprobe"))
+		kind = BRK_KPROBE;
+	else if (!strcmp(brk, "ftrace"))
+		kind = BRK_FTRACE;
+	else
+		return -EINVAL;
 	ret = register_kprobes(kprobes, nr_kprobes());
-	if (ret || entry_only)
+	if (ret || kind == BRK_KPROBE)
 		return ret;
-	for (i = 0; i < ARRAY_SIZE(kretprobes); i++)
-		kretprobes[i]->maxactive = 256;	/* brkscope's default */
-	ret = register_kretprobes(kretprobes, ARRAY_SIZE(kretprobes));
+	if (kind == BRK_FTRACE) {
+		ret = count_ops_init();
+	} else {
+		for (i = 0; i < ARRAY_SIZE(kretprobes); i++)
+			kretprobes[i]->maxactive = 256;	/* brkscope's default */
+		ret = register_kretprobes(kretprobes, ARRAY_SIZE(kretprobes));
+	}
 	if (ret)
 		unregister_kprobes(kprobes, nr_kprobes());
 	return ret;
@@ -122,15 +167,18 @@ static void __exit brkfloor_exit(void)
 	u64 entry = 0, ret = 0;
 	int cpu;
 
-	if (!entry_only)
+	if (kind == BRK_FTRACE) {
+		unregister_ftrace_function(&count_ops);
+		ftrace_free_filter(&count_ops);
+	} else if (kind == BRK_KRETPROBE) {
 		unregister_kretprobes(kretprobes, ARRAY_SIZE(kretprobes));
+	}
 	unregister_kprobes(kprobes, nr_kprobes());
 	for_each_possible_cpu(cpu) {
 		entry += per_cpu(hits.entry, cpu);
 		ret += per_cpu(hits.ret, cpu);
 	}
-	pr_info("entry_only=%d entry_hits=%llu return_hits=%llu\n",
-		entry_only, entry, ret);
+	pr_info("brk=%s entry_hits=%llu return_hits=%llu\n", brk, entry, ret);
 }
 
 module_init(brkfloor_init);
