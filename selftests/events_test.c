@@ -461,15 +461,10 @@ NL_TEST(arming_without_cap_sys_admin_fails_eperm_and_arms_nothing)
 	pid = fork();
 	ASSERT_LE(0, pid);
 	if (!pid) {
+		int fd = nobody_nl_open();
 		struct nl_ack ack;
 		struct nlmsghdr *nlh;
-		int fd;
 
-		if (setgid(65534) || setuid(65534))
-			_exit(100);
-		fd = nl_open();
-		if (fd < 0)
-			_exit(101);
 		nlh = genl_msg(reqbuf, sizeof(reqbuf), self->nl.family, BRKSCOPE_CMD_ARM,
 			       BRKSCOPE_FAMILY_VERSION, NLM_F_REQUEST | NLM_F_ACK);
 		if (nl_transact(fd, nlh, nlh->nlmsg_len, NULL, NULL, &ack))
@@ -507,13 +502,8 @@ NL_TEST(a_leave_from_a_socket_that_never_joined_loses_no_event)
 	ASSERT_LE(0, pid);
 	if (!pid) {
 		uint32_t group = self->nl.events_group;
-		int fd;
+		int fd = nobody_nl_open();
 
-		if (setgid(65534) || setuid(65534))
-			_exit(100);
-		fd = nl_open();
-		if (fd < 0)
-			_exit(101);
 		for (i = 0; i < 100; i++)
 			if (setsockopt(fd, SOL_NETLINK, NETLINK_DROP_MEMBERSHIP, &group,
 				       sizeof(group)))

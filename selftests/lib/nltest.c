@@ -81,6 +81,23 @@ int events_open(uint16_t family, uint32_t group)
 	return fd;
 }
 
+/*
+ * For a forked child: become uid and gid NOBODY and open a netlink socket.
+ * The socket, or _exit(100) if the ids cannot be dropped, _exit(101) if
+ * the socket cannot be opened.
+ */
+int nobody_nl_open(void)
+{
+	int fd;
+
+	if (setgid(NOBODY) || setuid(NOBODY))
+		_exit(100);
+	fd = nl_open();
+	if (fd < 0)
+		_exit(101);
+	return fd;
+}
+
 /* Write all of buf to fd, or _exit(1): for forked children. */
 void write_all(int fd, const void *buf, size_t len)
 {

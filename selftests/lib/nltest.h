@@ -63,6 +63,8 @@ const char *errname(int err);
 long read_number(const char *path);
 /* Field 9 (flags) of /proc/PID/stat, or -errno. */
 long proc_flags(int pid);
+/* For a forked child: uid and gid NOBODY, and a netlink socket (or _exit). */
+int nobody_nl_open(void);
 /* Write all of buf to fd, or _exit(1): for forked children. */
 void write_all(int fd, const void *buf, size_t len);
 /*
