@@ -325,10 +325,11 @@ def markdown(kernels, args):
           "",
           "Each guest is `QEMU_EXTRA=\"-icount shift=1 -smp 1\" scripts/vm-run.sh "
           "--kernel VER --mem 2048 -- bench/guest-bench.sh build/kmod/VER/module/brkscope.ko "
-          "build/bench/kmod/VER/brkfloor.ko build/userspace/brkscope build/bench/bin 5` "
+          "build/bench/kmod/VER/brkfloor.ko build/userspace/brkscope build/bench/bin %d` "
           "(bench/run.sh boots both kernels' at once). vm-run.sh passes `-smp 2` and "
           "QEMU_EXTRA comes after it: QEMU takes the last `-smp`, and the guests "
-          "report `nproc` 1.",
+          "report `nproc` 1." % max((len(v) for k in kernels for (c, _), v in k.runs.items()
+                                     if c == "none"), default=0),
           "",
           "Configurations: " + "; ".join("**%s**: %s" % (c, d) for c, d in CONFIGS) + ".",
           "",

@@ -68,7 +68,9 @@ done
 
 host="$(nproc) cores, $(qemu-system-x86_64 --version | head -n 1), TCG"
 commit=$(git -C "$top" describe --always --dirty 2>/dev/null || echo unknown)
-args=(--date "$started" --command "make bench" --minutes $(((SECONDS - t0 + 30) / 60)) --host "$host" --commit "$commit")
+cmd="make bench"
+[ "$rounds" = 5 ] || cmd+=" ROUNDS=$rounds"
+args=(--date "$started" --command "$cmd" --minutes $(((SECONDS - t0 + 30) / 60)) --host "$host" --commit "$commit")
 if [ "${BENCH_NO_DOC:-0}" != 1 ]; then
 	args+=(--markdown Documentation/benchmarks.md --png Documentation/benchmarks.png --plotdir "$out/plot")
 fi

@@ -62,10 +62,15 @@ static inline unsigned long brkscope_syscall_arg(struct pt_regs *regs, bool ia32
 
 /*
  * The same, from an ftrace callback on the wrapper: the argument registers
- * ftrace's trampoline saved.  6.1's x86 struct ftrace_regs is a pt_regs
- * whose argument registers are filled; later kernels (6.12 here) hide it
- * behind ftrace_regs_get_argument().
+ * ftrace's trampoline saved, which it does for every callback where the
+ * architecture has DYNAMIC_FTRACE_WITH_ARGS (x86-64 from 5.11; without it a
+ * callback that asks for no registers gets none).  6.1's x86 struct
+ * ftrace_regs is a pt_regs whose argument registers are filled; later
+ * kernels (6.12 here) hide it behind ftrace_regs_get_argument().
  */
+#if !defined(CONFIG_DYNAMIC_FTRACE) || !defined(CONFIG_HAVE_DYNAMIC_FTRACE_WITH_ARGS)
+#error "brkscope counts brk(2) with an ftrace callback that reads its arguments"
+#endif
 static inline unsigned long brkscope_ftrace_syscall_arg(struct ftrace_regs *fregs, bool ia32)
 {
 #ifdef ftrace_regs_get_argument
