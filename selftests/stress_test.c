@@ -621,8 +621,9 @@ out:
 }
 
 /*
- * 100 unload/load cycles while stormers grow and shrink their heaps, a
- * subscriber follows the events of every load, and dumps run back to back.
+ * BRKSCOPE_RELOAD_CYCLES unload/load cycles while stormers grow and shrink
+ * their heaps, a subscriber follows the events of every load, and dumps run
+ * back to back.
  * Every unload and load succeeds, every completed dump is well-formed, the
  * subscriber sees events of every load with increasing sequence numbers,
  * and after the last load GET answers each stormer with its own break.
