@@ -42,13 +42,14 @@ struct event_data {
 /*
  * Whether to follow a call with break request @req to its return.  The
  * probe, registered, means somebody subscribes, or did less than two seconds
- * ago: its events then go to nobody, which costs less than asking netlink
- * at every call.
+ * ago: a call entered while nobody listens is not followed, or its event,
+ * queued, would reach a subscriber that joins next, ahead of calls made
+ * while the probe was gone (its look found nobody), as if none were missed.
  */
 static bool event_enter(struct event_data *d, unsigned long req)
 {
 	/* brk(0), the "where is my heap?" query, changes nothing. */
-	if (!req)
+	if (!req || !brkscope_events_wanted())
 		return false;
 	d->req = req;
 	/*
