@@ -27,7 +27,8 @@
  * 6.1 switched do_brk_flags() to the maple tree: (mas, vma, addr, len,
  * flags).  6.6 renamed mas to vmi but kept the order, and 6.12 still has it
  * (static in mm/mmap.c; 6.13 moves it to mm/vma.c).  Before 6.1 it was
- * (addr, len, flags, uf): not supported.
+ * (addr, len, flags, uf): not supported.  It is traceable (has an ftrace
+ * call site) on 6.1 and 6.12: brkscope hooks it with an ftrace callback.
  */
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 1, 0)
 #error "brkscope needs Linux 6.1 or later (do_brk_flags argument order)"
@@ -38,11 +39,12 @@
 #define BRKSCOPE_GROW_ARG_LEN	3
 
 /*
- * The brk syscall is probed at its pt_regs wrappers, __x64_sys_brk (64-bit
- * and x32 tasks) and __ia32_sys_brk (32-bit tasks), both traceable, so the
- * kprobes ride on ftrace.  The function they call, __do_sys_brk, is notrace
- * ("inline"): a probe there is an int3 or a jump-optimized kprobe, and
- * unloading one while 6.12 ran a brk storm crashed with "Oops: int3".
+ * The brk syscall is hooked at its pt_regs wrappers, __x64_sys_brk (64-bit
+ * and x32 tasks) and __ia32_sys_brk (32-bit tasks), both traceable: an
+ * ftrace callback there, and a return probe that rides on ftrace too.  The
+ * function they call, __do_sys_brk, is notrace ("inline"): a probe there
+ * is an int3 or a jump-optimized kprobe, and unloading one while 6.12 ran
+ * a brk storm crashed with "Oops: int3".
  */
 #define BRKSCOPE_SYSCALL_SYMBOL		"__x64_sys_brk"
 #define BRKSCOPE_SYSCALL_IA32_SYMBOL	"__ia32_sys_brk"
@@ -52,35 +54,35 @@
 #define BRKSCOPE_SYSCALL_SYMBOLS { BRKSCOPE_SYSCALL_SYMBOL }
 #endif
 
-/* The requested brk, from the user registers the wrapper is handed. */
-static inline unsigned long brkscope_syscall_arg(struct pt_regs *regs, bool ia32)
+/*
+ * The requested brk, from the user registers the wrapper is handed (its
+ * first argument): bx for a 32-bit task, di otherwise.
+ */
+static inline unsigned long brkscope_user_brk(unsigned long user_regs, bool ia32)
 {
-	const struct pt_regs *user = (const struct pt_regs *)regs_get_kernel_argument(regs, 0);
+	const struct pt_regs *user = (const struct pt_regs *)user_regs;
 
 	return ia32 ? (u32)user->bx : user->di;
 }
 
 /*
- * The same, from an ftrace callback on the wrapper: the argument registers
- * ftrace's trampoline saved, which it does for every callback where the
- * architecture has DYNAMIC_FTRACE_WITH_ARGS (x86-64 from 5.11; without it a
- * callback that asks for no registers gets none).  6.1's x86 struct
- * ftrace_regs is a pt_regs whose argument registers are filled; later
- * kernels (6.12 here) hide it behind ftrace_regs_get_argument().
+ * Argument @n of a function an ftrace callback is on: the argument
+ * registers ftrace's trampoline saved, which it does for every callback
+ * where the architecture has DYNAMIC_FTRACE_WITH_ARGS (x86-64 from 5.11;
+ * without it a callback that asks for no registers gets none).  6.1's x86
+ * struct ftrace_regs is a pt_regs whose argument registers are filled;
+ * later kernels (6.12 here) hide it behind ftrace_regs_get_argument().
  */
 #if !defined(CONFIG_DYNAMIC_FTRACE) || !defined(CONFIG_HAVE_DYNAMIC_FTRACE_WITH_ARGS)
-#error "brkscope counts brk(2) with an ftrace callback that reads its arguments"
+#error "brkscope hooks brk(2) with ftrace callbacks that read their arguments"
 #endif
-static inline unsigned long brkscope_ftrace_syscall_arg(struct ftrace_regs *fregs, bool ia32)
+static inline unsigned long brkscope_ftrace_arg(struct ftrace_regs *fregs, unsigned int n)
 {
 #ifdef ftrace_regs_get_argument
-	unsigned long arg = ftrace_regs_get_argument(fregs, 0);
+	return ftrace_regs_get_argument(fregs, n);
 #else
-	unsigned long arg = fregs->regs.di;
+	return regs_get_kernel_argument(&fregs->regs, n);
 #endif
-	const struct pt_regs *user = (const struct pt_regs *)arg;
-
-	return ia32 ? (u32)user->bx : user->di;
 }
 
 /* exit_mmap(struct mm_struct *mm): unchanged from 6.1 to 6.12. */

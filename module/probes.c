@@ -7,8 +7,8 @@
  *	the process's previous call from the break that call left, and opens
  *	this one (records.c).  Their return probe, there only while somebody
  *	subscribes, is retprobe.c's.
- * do_brk_flags (kprobe): the page-aligned growth (addr, len) of a brk(2)
- *	call or of the ELF loader mapping a bss during exec.  Only the
+ * do_brk_flags (ftrace callback): the page-aligned growth (addr, len) of a
+ *	brk(2) call or of the ELF loader mapping a bss during exec.  Only the
  *	loader's matter here: they are counted, and sent to subscribers as
  *	they start (an exec whose bss cannot be mapped dies).
  * exit_mmap (kprobe): the mm is being torn down; its record goes.
@@ -34,21 +34,44 @@ struct brkscope_hits {
 
 static DEFINE_PER_CPU(struct brkscope_hits, hits);
 
-static int grow_pre(struct kprobe *p, struct pt_regs *regs)
+/*
+ * brk(2) and do_brk_flags() are hooked by ftrace callbacks, not kprobes:
+ * the kprobe layer saves every register and looks its probe up at each
+ * hit, which cost a brk storm 2 to 3 points more per point hooked (bench/).
+ *
+ * FTRACE_OPS_FL_RECURSION: the callbacks need no guard of ftrace's, so its
+ * trampoline calls them directly instead of through a helper that checks
+ * for recursion and disables preemption around them.  Nothing they call
+ * enters brk(2) or do_brk_flags() again.  They may be preempted: a hit
+ * counter is one this_cpu_inc(), records and the event ring are changed
+ * under raw spinlocks, which disable preemption (and so make an RCU read
+ * side for what they read there), and a module's ftrace trampoline is
+ * freed only after an RCU-tasks grace period, which waits for a callback
+ * preempted in it.
+ */
+static void grow_call(unsigned long ip, unsigned long parent_ip,
+		      struct ftrace_ops *ops, struct ftrace_regs *fregs)
 {
 	unsigned long addr, len;
 
 	this_cpu_inc(hits.grow);
 	if (brkscope_in_brk_syscall())
-		return 0;
+		return;
 	this_cpu_inc(hits.loader);
 	if (!brkscope_events_wanted())
-		return 0;
-	addr = regs_get_kernel_argument(regs, BRKSCOPE_GROW_ARG_ADDR);
-	len = regs_get_kernel_argument(regs, BRKSCOPE_GROW_ARG_LEN);
+		return;
+	addr = brkscope_ftrace_arg(fregs, BRKSCOPE_GROW_ARG_ADDR);
+	len = brkscope_ftrace_arg(fregs, BRKSCOPE_GROW_ARG_LEN);
 	brkscope_event_emit(BRKSCOPE_EVENT_TYPE_GROW, BRKSCOPE_EVENT_SOURCE_ELF_LOADER,
 			    addr, addr + len, len);
-	return 0;
+}
+
+static void count_call(unsigned long ip, unsigned long parent_ip,
+		       struct ftrace_ops *ops, struct ftrace_regs *fregs)
+{
+	this_cpu_inc(hits.syscall);
+	brkscope_record_call(current->mm,
+			     brkscope_user_brk(brkscope_ftrace_arg(fregs, 0), in_ia32_syscall()));
 }
 
 static int mm_exit_pre(struct kprobe *p, struct pt_regs *regs)
@@ -59,66 +82,52 @@ static int mm_exit_pre(struct kprobe *p, struct pt_regs *regs)
 	return 0;
 }
 
-static struct kprobe grow_probe = {
-	.symbol_name	= BRKSCOPE_GROW_SYMBOL,
-	.pre_handler	= grow_pre,
-};
-
+/*
+ * exit_mmap stays a kprobe: an administrator can switch kprobes off
+ * (debug/kprobes/enabled), and the tests do, to see records outlive an
+ * unseen teardown.
+ */
 static struct kprobe mm_exit_probe = {
 	.symbol_name	= BRKSCOPE_MM_EXIT_SYMBOL,
 	.pre_handler	= mm_exit_pre,
 };
 
-/*
- * brk(2) is counted by an ftrace callback, not a kprobe: the kprobe layer
- * would save all registers and look its probe up at every call, which
- * costs a brk storm 2 to 3 points more (bench/, 6.1).  The callback runs
- * with preemption disabled (ftrace's recursion guard, as the ops do not say
- * they guard themselves): probe context, as the handlers above.
- */
-static void count_call(unsigned long ip, unsigned long parent_ip,
-		       struct ftrace_ops *ops, struct ftrace_regs *fregs)
-{
-	this_cpu_inc(hits.syscall);
-	brkscope_record_call(current->mm,
-			     brkscope_ftrace_syscall_arg(fregs, in_ia32_syscall()));
-}
+static struct ftrace_ops grow_ops = {
+	.func	= grow_call,
+	.flags	= FTRACE_OPS_FL_RECURSION,
+};
 
 static struct ftrace_ops count_ops = {
 	.func	= count_call,
+	.flags	= FTRACE_OPS_FL_RECURSION,
 };
 
+static const char *const grow_symbols[] = { BRKSCOPE_GROW_SYMBOL };
 static const char *const call_symbols[] = BRKSCOPE_SYSCALL_SYMBOLS;
 
-static int count_init(void)
+/* Register @ops on @n functions, named in @syms. */
+static int hook(struct ftrace_ops *ops, const char *const *syms, int n)
 {
 	int k, ret = 0;
 
-	for (k = 0; k < ARRAY_SIZE(call_symbols) && !ret; k++)
-		ret = ftrace_set_filter(&count_ops, (unsigned char *)call_symbols[k],
-					strlen(call_symbols[k]), !k);
+	for (k = 0; k < n && !ret; k++)
+		ret = ftrace_set_filter(ops, (unsigned char *)syms[k], strlen(syms[k]), !k);
 	if (ret)
 		pr_err("cannot trace %s (%d): is it inlined on this kernel?\n",
-		       call_symbols[k - 1], ret);
+		       syms[k - 1], ret);
 	else
-		ret = register_ftrace_function(&count_ops);
+		ret = register_ftrace_function(ops);
 	if (ret)
-		ftrace_free_filter(&count_ops);
+		ftrace_free_filter(ops);
 	return ret;
 }
 
-/* Returns once no callback of ours runs: ftrace waits for them. */
-static void count_exit(void)
+/* Returns once no callback of @ops runs: ftrace waits for them. */
+static void unhook(struct ftrace_ops *ops)
 {
-	unregister_ftrace_function(&count_ops);
-	ftrace_free_filter(&count_ops);
+	unregister_ftrace_function(ops);
+	ftrace_free_filter(ops);
 }
-
-/* In registration order: exit_mmap first (brkscope_probes_init() says why). */
-static struct kprobe *kprobes[] = {
-	&mm_exit_probe,
-	&grow_probe,
-};
 
 /**
  * brkscope_probes_init() - register the probes, teardown first
@@ -132,26 +141,28 @@ static struct kprobe *kprobes[] = {
  */
 int brkscope_probes_init(unsigned int maxactive)
 {
-	int k, ret;
+	int ret;
 
-	for (k = 0; k < ARRAY_SIZE(kprobes); k++) {
-		ret = register_kprobe(kprobes[k]);
-		if (ret) {
-			pr_err("cannot probe %s (%d): is it inlined on this kernel?\n",
-			       kprobes[k]->symbol_name, ret);
-			goto out_kprobes;
-		}
+	ret = register_kprobe(&mm_exit_probe);
+	if (ret) {
+		pr_err("cannot probe %s (%d): is it inlined on this kernel?\n",
+		       mm_exit_probe.symbol_name, ret);
+		return ret;
 	}
-	ret = count_init();
+	ret = hook(&grow_ops, grow_symbols, ARRAY_SIZE(grow_symbols));
 	if (ret)
-		goto out_kprobes;
+		goto out_kprobe;
+	ret = hook(&count_ops, call_symbols, ARRAY_SIZE(call_symbols));
+	if (ret)
+		goto out_grow;
 	ret = brkscope_retprobe_init(maxactive);
 	if (!ret)
 		return 0;
-	count_exit();
-out_kprobes:
-	while (k--)
-		unregister_kprobe(kprobes[k]);
+	unhook(&count_ops);
+out_grow:
+	unhook(&grow_ops);
+out_kprobe:
+	unregister_kprobe(&mm_exit_probe);
 	return ret;
 }
 
@@ -162,12 +173,10 @@ out_kprobes:
  */
 void brkscope_probes_exit(void)
 {
-	int k = ARRAY_SIZE(kprobes);
-
 	brkscope_retprobe_exit();
-	count_exit();
-	while (k--)
-		unregister_kprobe(kprobes[k]);
+	unhook(&count_ops);
+	unhook(&grow_ops);
+	unregister_kprobe(&mm_exit_probe);
 }
 
 /**
@@ -203,24 +212,25 @@ u64 brkscope_probe_hits(enum brkscope_probe p)
 }
 
 /**
- * brkscope_probe_missed() - hits the kprobe layer could not deliver
+ * brkscope_probe_missed() - hits a probe could not deliver
  * @p: which probe; both brk(2) entry points count as one
  *
- * Return: nmissed of the probe's kprobe; for brk(2), whose ftrace callback
- * cannot miss a call (nothing it calls enters brk(2)), the calls its return
- * probe could not follow: all instances in use, which only calls that sleep
- * in brk(2) while somebody subscribes can make happen (they hold one each).
- * A call missed so is counted, but not sent.
+ * An ftrace callback cannot miss a call (nothing it calls enters its
+ * functions again): do_brk_flags() has none.
+ *
+ * Return: for exit_mmap, its kprobe's nmissed; for brk(2), the calls its
+ * return probe could not follow: all instances in use, which only calls that
+ * sleep in brk(2) while somebody subscribes can make happen (they hold one
+ * each).  A call missed so is counted, but not sent.
  */
 u64 brkscope_probe_missed(enum brkscope_probe p)
 {
 	switch (p) {
-	case BRKSCOPE_PROBE_GROW:
-		return grow_probe.nmissed;
 	case BRKSCOPE_PROBE_SYSCALL:
 		return brkscope_retprobe_missed();
 	case BRKSCOPE_PROBE_MM_EXIT:
 		return mm_exit_probe.nmissed;
+	case BRKSCOPE_PROBE_GROW:
 	case BRKSCOPE_PROBE_LOADER:
 		break;
 	}

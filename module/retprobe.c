@@ -103,7 +103,8 @@ static const char *const call_symbols[] = BRKSCOPE_SYSCALL_SYMBOLS;
 static int fp_entry(struct fprobe *fp, unsigned long ip, unsigned long ret_ip,
 		    struct pt_regs *regs, void *data)
 {
-	return !event_enter(data, brkscope_syscall_arg(regs, in_ia32_syscall()));
+	return !event_enter(data, brkscope_user_brk(regs_get_kernel_argument(regs, 0),
+					      in_ia32_syscall()));
 }
 
 static void fp_exit(struct fprobe *fp, unsigned long ip, unsigned long ret_ip,
@@ -144,7 +145,8 @@ static u64 rp_missed(const struct return_probe *rp)
 static int kr_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
 	return !event_enter((struct event_data *)ri->data,
-			    brkscope_syscall_arg(regs, in_ia32_syscall()));
+			    brkscope_user_brk(regs_get_kernel_argument(regs, 0),
+					      in_ia32_syscall()));
 }
 
 static int kr_return(struct kretprobe_instance *ri, struct pt_regs *regs)

@@ -7,15 +7,16 @@
  * probes can reach: the difference between brkscope and this module is
  * brkscope's own work.
  *
- * brk=kretprobe (default), brkscope's kinds before it counted brk(2) with an
- * ftrace callback:
+ * brk=kretprobe (default), brkscope's kinds before it hooked brk(2) with
+ * ftrace callbacks:
  *	do_brk_flags, exit_mmap		kprobes
  *	__x64_sys_brk, __ia32_sys_brk	kretprobes whose entry handler counts
  *					and declines every call
  * brk=kprobe: kprobes on all four.
- * brk=ftrace: brkscope's kinds with nobody subscribed: kprobes on
- * do_brk_flags and exit_mmap, and one ftrace callback on the two brk(2)
- * wrappers (its return probe is there only while somebody subscribes).
+ * brk=ftrace: brkscope's kinds with nobody subscribed: a kprobe on
+ * exit_mmap, and ftrace callbacks that guard themselves
+ * (FTRACE_OPS_FL_RECURSION) on do_brk_flags and the two brk(2) wrappers
+ * (the return probe is there only while somebody subscribes).
  *
  * The hit counts are printed when the module is unloaded: the benchmark
  * checks there that the probes really fired.
@@ -107,32 +108,68 @@ static void count_call(unsigned long ip, unsigned long parent_ip,
 	this_cpu_inc(hits.entry);
 }
 
-static struct ftrace_ops count_ops = { .func = count_call };
+/* Two, as brkscope has: do_brk_flags() and brk(2) have different work. */
+static struct ftrace_ops grow_ops = {
+	.func	= count_call,
+	.flags	= FTRACE_OPS_FL_RECURSION,
+};
 
-static int count_ops_init(void)
-{
-	static const char *const syms[] = {
-		"__x64_sys_brk",
+static struct ftrace_ops count_ops = {
+	.func	= count_call,
+	.flags	= FTRACE_OPS_FL_RECURSION,
+};
+
+static const char *const grow_syms[] = { "do_brk_flags" };
+static const char *const call_syms[] = {
+	"__x64_sys_brk",
 #ifdef CONFIG_IA32_EMULATION
-		"__ia32_sys_brk",
+	"__ia32_sys_brk",
 #endif
-	};
+};
+
+static int hook(struct ftrace_ops *ops, const char *const *syms, int n)
+{
 	int i, ret = 0;
 
-	for (i = 0; i < ARRAY_SIZE(syms) && !ret; i++)
-		ret = ftrace_set_filter(&count_ops, (unsigned char *)syms[i],
-					strlen(syms[i]), !i);
+	for (i = 0; i < n && !ret; i++)
+		ret = ftrace_set_filter(ops, (unsigned char *)syms[i], strlen(syms[i]), !i);
 	if (!ret)
-		ret = register_ftrace_function(&count_ops);
+		ret = register_ftrace_function(ops);
 	if (ret)
-		ftrace_free_filter(&count_ops);
+		ftrace_free_filter(ops);
 	return ret;
 }
 
-/* kprobes[] starts with the two that every kind has. */
+static void unhook(struct ftrace_ops *ops)
+{
+	unregister_ftrace_function(ops);
+	ftrace_free_filter(ops);
+}
+
+static int hook_all(void)
+{
+	int ret = hook(&grow_ops, grow_syms, ARRAY_SIZE(grow_syms));
+
+	if (ret)
+		return ret;
+	ret = hook(&count_ops, call_syms, ARRAY_SIZE(call_syms));
+	if (ret)
+		unhook(&grow_ops);
+	return ret;
+}
+
+/* kprobes[] starts with exit_mmap's, which every kind has, then do_brk_flags'. */
 static int nr_kprobes(void)
 {
-	return kind == BRK_KPROBE ? ARRAY_SIZE(kprobes) : 2;
+	switch (kind) {
+	case BRK_KPROBE:
+		return ARRAY_SIZE(kprobes);
+	case BRK_KRETPROBE:
+		return 2;
+	case BRK_FTRACE:
+		break;
+	}
+	return 1;
 }
 
 static int __init brkfloor_init(void)
@@ -151,7 +188,7 @@ static int __init brkfloor_init(void)
 	if (ret || kind == BRK_KPROBE)
 		return ret;
 	if (kind == BRK_FTRACE) {
-		ret = count_ops_init();
+		ret = hook_all();
 	} else {
 		for (i = 0; i < ARRAY_SIZE(kretprobes); i++)
 			kretprobes[i]->maxactive = 256;	/* brkscope's default */
@@ -168,8 +205,8 @@ static void __exit brkfloor_exit(void)
 	int cpu;
 
 	if (kind == BRK_FTRACE) {
-		unregister_ftrace_function(&count_ops);
-		ftrace_free_filter(&count_ops);
+		unhook(&count_ops);
+		unhook(&grow_ops);
 	} else if (kind == BRK_KRETPROBE) {
 		unregister_kretprobes(kretprobes, ARRAY_SIZE(kretprobes));
 	}
