@@ -39,15 +39,16 @@ static DEFINE_PER_CPU(struct brkscope_hits, hits);
  * the kprobe layer saves every register and looks its probe up at each
  * hit, which cost a brk storm 2 to 3 points more per point hooked (bench/).
  *
- * FTRACE_OPS_FL_RECURSION: the callbacks need no guard of ftrace's, so its
- * trampoline calls them directly instead of through a helper that checks
- * for recursion and disables preemption around them.  Nothing they call
- * enters brk(2) or do_brk_flags() again.  They may be preempted: a hit
- * counter is one this_cpu_inc(), records and the event ring are changed
- * under raw spinlocks, which disable preemption (and so make an RCU read
- * side for what they read there), and a module's ftrace trampoline is
- * freed only after an RCU-tasks grace period, which waits for a callback
- * preempted in it.
+ * The ops do not ask ftrace for recursion protection
+ * (FTRACE_OPS_FL_RECURSION, which would route each call through a helper
+ * that checks for recursion and disables preemption): ftrace's trampoline
+ * calls them directly.  They need no
+ * guard: nothing they call enters brk(2) or do_brk_flags() again.  They
+ * may be preempted: a hit counter is one this_cpu_inc(), records and the
+ * event ring are changed under raw spinlocks, which disable preemption
+ * (and so make an RCU read side for what they read there), and a module's
+ * ftrace trampoline is freed only after an RCU-tasks grace period, which
+ * waits for a callback preempted in it.
  */
 static void grow_call(unsigned long ip, unsigned long parent_ip,
 		      struct ftrace_ops *ops, struct ftrace_regs *fregs)
@@ -94,12 +95,10 @@ static struct kprobe mm_exit_probe = {
 
 static struct ftrace_ops grow_ops = {
 	.func	= grow_call,
-	.flags	= FTRACE_OPS_FL_RECURSION,
 };
 
 static struct ftrace_ops count_ops = {
 	.func	= count_call,
-	.flags	= FTRACE_OPS_FL_RECURSION,
 };
 
 static const char *const grow_symbols[] = { BRKSCOPE_GROW_SYMBOL };

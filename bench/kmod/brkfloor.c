@@ -14,9 +14,9 @@
  *					and declines every call
  * brk=kprobe: kprobes on all four.
  * brk=ftrace: brkscope's kinds with nobody subscribed: a kprobe on
- * exit_mmap, and ftrace callbacks that guard themselves
- * (FTRACE_OPS_FL_RECURSION) on do_brk_flags and the two brk(2) wrappers
- * (the return probe is there only while somebody subscribes).
+ * exit_mmap, and ftrace callbacks that need no recursion guard of
+ * ftrace's on do_brk_flags and the two brk(2) wrappers (the return probe is
+ * there only while somebody subscribes).
  *
  * The hit counts are printed when the module is unloaded: the benchmark
  * checks there that the probes really fired.
@@ -109,15 +109,8 @@ static void count_call(unsigned long ip, unsigned long parent_ip,
 }
 
 /* Two, as brkscope has: do_brk_flags() and brk(2) have different work. */
-static struct ftrace_ops grow_ops = {
-	.func	= count_call,
-	.flags	= FTRACE_OPS_FL_RECURSION,
-};
-
-static struct ftrace_ops count_ops = {
-	.func	= count_call,
-	.flags	= FTRACE_OPS_FL_RECURSION,
-};
+static struct ftrace_ops grow_ops = { .func = count_call };
+static struct ftrace_ops count_ops = { .func = count_call };
 
 static const char *const grow_syms[] = { "do_brk_flags" };
 static const char *const call_syms[] = {
