@@ -110,25 +110,26 @@ void brkscope_event_emit(u8 type, u8 source, unsigned long old_brk,
 
 /*
  * Fill @skb with the queued events from the oldest on, leaving them queued.
+ * They are read in place, without the lock: a probe writes only the slot
+ * at head, under the lock, before it moves head on, and a slot between
+ * tail and head is written again only after this work item (the only one
+ * to move tail) moved tail past it.
  * Return: how many it took.
  */
 static unsigned int fill(struct sk_buff *skb)
 {
-	struct brkscope_event ev;
-	unsigned int n;
+	unsigned int n = 0, queued;
 
-	for (n = 0; ; n++) {
+	for (;;) {
 		raw_spin_lock(&ring_lock);
-		if (head - tail == n) {
-			raw_spin_unlock(&ring_lock);
-			break;
-		}
-		ev = ring[(tail + n) & (ring_size - 1)];
+		queued = head - tail;
 		raw_spin_unlock(&ring_lock);
-		if (brkscope_netlink_add_event(skb, &ev))
-			break;
+		if (n == queued)
+			return n;
+		for (; n < queued; n++)
+			if (brkscope_netlink_add_event(skb, &ring[(tail + n) & (ring_size - 1)]))
+				return n;
 	}
-	return n;
 }
 
 static void send_queued(struct work_struct *work)
