@@ -109,6 +109,15 @@ class Kernel:
         pairs = [v[r] / base[r] for r in v if r in base]
         return statistics.median(pairs) if pairs else None
 
+    def rounds_above(self, a, b, workload):
+        """(rounds where configuration a ran slower than b, rounds both
+        ran): each round's pair, in the same boot."""
+        va, vb = self.by_round.get((a, workload)), self.by_round.get((b, workload))
+        if not va or not vb:
+            return 0, 0
+        both = [r for r in va if r in vb]
+        return sum(va[r] > vb[r] for r in both), len(both)
+
     def dump(self, size, what):
         return self.stat("dump-%d" % size, what)
 
@@ -194,19 +203,28 @@ def targets(k):
         out.append(("idle <= 1.05x on the storm, or within 1 pt of empty entry probes",
                     "%.3f (%s %.3f, %+.1f pt)" % (ri, k.entry_floor(), rf, (ri - rf) * 100),
                     met))
-    above = []
+    above, unresolved = [], []
     for w, _ in WORKLOADS:
         a, b = k.ratio("idle", w), k.ratio("bt-count", w)
         # Compared as printed (3 decimals): a tie within rounding is no excess.
         if a and b and round(a, 3) > round(b, 3):
-            above.append("%s %.3f > %.3f" % (w, a, b))
+            # Above in the median, but was it in the rounds?  Slower in
+            # fewer than 3 of 4 of them (a coin would be in half) is a
+            # difference within their noise.
+            n, m = k.rounds_above("idle", "bt-count", w)
+            what = "%s %.3f > %.3f (slower in %d of %d rounds)" % (w, a, b, n, m)
+            (above if 4 * n >= 3 * m else unresolved).append(what)
     if "bt-count" in k.unavailable:
         out.append(("idle never above the bpftrace count one-liner",
                     "bpftrace could not run: " + k.unavailable["bt-count"], None))
     elif ri:
-        out.append(("idle never above the bpftrace count one-liner",
-                    "above on " + ", ".join(above) if above else "below or equal on every workload",
-                    not above))
+        if above:
+            said, met = "above on " + ", ".join(above), False
+        elif unresolved:
+            said, met = "above in the median only: " + ", ".join(unresolved), "noise"
+        else:
+            said, met = "below or equal on every workload", True
+        out.append(("idle never above the bpftrace count one-liner", said, met))
     worst = None
     for w, _ in WORKLOADS:
         a, b = k.ratio("idle", w), k.ratio(k.same_kinds(), w)
@@ -268,6 +286,8 @@ def findings(k):
 
 
 def yes(m):
+    if m == "noise":
+        return "not resolved (within the rounds' noise)"
     return "n/a" if m is None else ("met" if m else "**missed**")
 
 
@@ -424,7 +444,9 @@ def markdown(kernels, args):
             md += ["bpftrace printing a line per brk return reported %d events lost "
                    "(its \"Lost N events\" lines, all rounds)." % k.bt_lost, ""]
         md += findings(k)
-        md += ["Targets of issue #12 on %s:" % k.version, ""]
+        md += ["Targets of issue #12 on %s (idle is above bpftrace on a workload when its "
+               "median ratio is, and it ran slower in at least 3 of 4 rounds; above in the "
+               "median only is not resolved: within the rounds' noise):" % k.version, ""]
         md.append(md_table(["target", "measured", "verdict"],
                            [[t, m, yes(ok)] for t, m, ok in targets(k)]))
         md.append("")
