@@ -131,10 +131,11 @@ static inline struct task_struct *brkscope_mm_owner(struct mm_struct *mm)
  * gives for the cgroup's directory, and what fits in a record (a path does
  * not, and cannot be built in a probe).  task_dfl_cgroup() and cgroup_id()
  * are inline and unchanged from 6.1 to 6.12.  The caller holds the RCU read
- * lock, or has preemption disabled, as a probe handler has: that is a read
- * side too, and task_css_set_check() accepts it under lockdep
- * (rcu_read_lock_sched_held()), so probes need not pay for
- * rcu_read_lock(), two calls with PREEMPT_RCU (Debian's 6.1 and 6.12).
+ * lock, or has preemption disabled, as the probes do where they call this
+ * (under a raw spinlock): that is a read side too, and
+ * task_css_set_check() accepts it under lockdep (rcu_read_lock_sched_held()),
+ * so probes need not pay for rcu_read_lock(), two calls with PREEMPT_RCU
+ * (Debian's 6.1 and 6.12).
  *
  * Return: the id; 0 without CONFIG_CGROUPS.
  */
