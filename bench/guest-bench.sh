@@ -55,6 +55,20 @@ wait_for() {
 }
 
 probe_listed() { grep -q "$1" /sys/kernel/debug/kprobes/list 2>/dev/null; }
+gone() { ! kill -0 "$1" 2>/dev/null; }
+
+# stop PID WHAT: SIGINT to a background consumer and wait for it, 60 s at
+# most: then SIGKILL, and say so.  An unbounded wait once hung a whole
+# guest (round 1, after bt-count, on 6.1) until vm-run's silence timeout.
+stop() {
+	kill -INT "$1" 2>/dev/null
+	if ! wait_for 60 gone "$1"; then
+		log "$2 did not exit within 60 s of SIGINT: killed"
+		echo "N stuck $2"
+		kill -KILL "$1" 2>/dev/null
+	fi
+	wait "$1"
+}
 mon_lines() { local c; c=$(grep -c '"seq"' /tmp/mon.json 2>/dev/null); echo "${c:-0}"; }
 mon_seen() { [ "$(mon_lines)" -gt 0 ] || { "$bin/storm" 1 >/dev/null; false; }; }
 
@@ -111,10 +125,9 @@ down() {
 	case $1 in
 	floor-*) rmmod brkfloor && echo "N hits $1 $(dmesg | grep -o 'brk=[a-z]* entry_hits=.*' | tail -n 1)" ;;
 	idle) rmmod brkscope ;;
-	monitor) kill -INT "$bgpid"; wait "$bgpid"; rmmod brkscope ;;
+	monitor) stop "$bgpid" monitor; rmmod brkscope ;;
 	bt-*)
-		kill -INT "$bgpid" 2>/dev/null
-		wait "$bgpid"
+		stop "$bgpid" "$1"
 		# bpftrace says "Lost N events" when its perf buffer overflowed.
 		[ "$1" != bt-print ] ||
 			echo "N bt-print-lost $(grep -o '^Lost [0-9]*' /tmp/bt.out | awk '{ s += $2 } END { print s + 0 }')"

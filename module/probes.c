@@ -37,18 +37,19 @@ static DEFINE_PER_CPU(struct brkscope_hits, hits);
 /*
  * brk(2) and do_brk_flags() are hooked by ftrace callbacks, not kprobes:
  * the kprobe layer saves every register and looks its probe up at each
- * hit, which cost a brk storm 2 to 3 points more per point hooked (bench/).
+ * hit, which cost a brk storm 2 to 4 points more (bench/: floor-kprobe
+ * against floor-ftrace).
  *
  * The ops do not ask ftrace for recursion protection
  * (FTRACE_OPS_FL_RECURSION, which would route each call through a helper
  * that checks for recursion and disables preemption): ftrace's trampoline
- * calls them directly.  They need no
- * guard: nothing they call enters brk(2) or do_brk_flags() again.  They
- * may be preempted: a hit counter is one this_cpu_inc(), records and the
- * event ring are changed under raw spinlocks, which disable preemption
- * (and so make an RCU read side for what they read there), and a module's
- * ftrace trampoline is freed only after an RCU-tasks grace period, which
- * waits for a callback preempted in it.
+ * calls them directly.  They need no guard: nothing they call enters
+ * brk(2) or do_brk_flags() again.  They may be preempted: a hit counter is
+ * one this_cpu_inc(), records and the event ring are changed under raw
+ * spinlocks, which disable preemption (and so make an RCU read side for
+ * what they read there), and a module's ftrace trampoline is freed only
+ * after an RCU-tasks grace period, which waits for a callback preempted in
+ * it.
  */
 static void grow_call(unsigned long ip, unsigned long parent_ip,
 		      struct ftrace_ops *ops, struct ftrace_regs *fregs)
