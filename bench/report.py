@@ -19,7 +19,7 @@ CONFIGS = [
     ("none", "no probes"),
     ("floor-kret", "empty probes, declining kretprobes on brk(2)"),
     ("floor-kprobe", "empty probes, entry kprobes on all four points"),
-    ("floor-ftrace", "empty probes, brkscope's kinds: ftrace callback on brk(2)"),
+    ("floor-ftrace", "empty probes, brkscope's kinds: ftrace callbacks on brk(2) and do_brk_flags"),
     ("idle", "brkscope idle"),
     ("monitor", "brkscope + `monitor` subscribed"),
     ("bt-count", "bpftrace count one-liner"),
@@ -260,8 +260,8 @@ def findings(k):
     if r["floor-kret"] and r["floor-kprobe"] and r["floor-ftrace"]:
         out.append("* Design: on the storm, empty probes at brkscope's points cost "
                    "%.1f pt with declining kretprobes on brk(2), %.1f pt with entry "
-                   "kprobes, %.1f pt with an ftrace callback on brk(2) (brkscope's "
-                   "kinds)." % ((r["floor-kret"] - 1) * 100, (r["floor-kprobe"] - 1) * 100,
+                   "kprobes, %.1f pt with ftrace callbacks on brk(2) and do_brk_flags "
+                   "(brkscope's kinds)." % ((r["floor-kret"] - 1) * 100, (r["floor-kprobe"] - 1) * 100,
                                 (r["floor-ftrace"] - 1) * 100))
     same = k.same_kinds()
     if r["idle"] and r[same]:
@@ -353,14 +353,15 @@ def markdown(kernels, args):
           "",
           "Configurations: " + "; ".join("**%s**: %s" % (c, d) for c, d in CONFIGS) + ".",
           "",
-          "* empty probes: bench/kmod/brkfloor.ko, which only counts hits, with "
-          "kprobes on `do_brk_flags` and `exit_mmap` and, on `__x64_sys_brk` and "
-          "`__ia32_sys_brk`: kretprobes whose entry handlers decline every call "
-          "(floor-kret, `brk=kretprobe`, what brkscope had idle before 6.6 until "
-          "its return probe became one registered only while somebody subscribes), "
-          "kprobes (floor-kprobe, `brk=kprobe`), or one ftrace callback "
-          "(floor-ftrace, `brk=ftrace`: brkscope's kinds with nobody subscribed, "
-          "on every kernel).",
+          "* empty probes: bench/kmod/brkfloor.ko, which only counts hits, with a "
+          "kprobe on `exit_mmap` and, on `__x64_sys_brk`, `__ia32_sys_brk` and "
+          "`do_brk_flags`: kretprobes whose entry handlers decline every call on "
+          "the first two and a kprobe on the third (floor-kret, `brk=kretprobe`, "
+          "what brkscope had idle before 6.6 until its return probe became one "
+          "registered only while somebody subscribes), kprobes on all three "
+          "(floor-kprobe, `brk=kprobe`), or ftrace callbacks called straight from "
+          "ftrace's trampoline (floor-ftrace, `brk=ftrace`: brkscope's kinds with "
+          "nobody subscribed, on every kernel).",
           "* `monitor`: `brkscope -j monitor` to a file on the guest's tmpfs; "
           "events lost are the sequence gaps it reported or the module's "
           "`events_dropped` (from `brkscope stats`), whichever is larger, per run.",
