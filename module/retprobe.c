@@ -40,14 +40,18 @@ struct event_data {
 };
 
 /*
- * Whether to follow a call with break request @req to its return.  The
+ * Whether to follow a call to its return, from the wrapper's @regs on
+ * entry (__ia32_sys_brk runs only in a 32-bit task's system call).  The
  * probe, registered, means somebody subscribes, or did less than two seconds
  * ago: a call entered while nobody listens is not followed, or its event,
  * queued, would reach a subscriber that joins next, ahead of calls made
  * while the probe was gone (its look found nobody), as if none were missed.
  */
-static bool event_enter(struct event_data *d, unsigned long req)
+static bool event_enter(struct event_data *d, struct pt_regs *regs)
 {
+	unsigned long req = brkscope_user_brk(regs_get_kernel_argument(regs, 0),
+					      in_ia32_syscall());
+
 	/* brk(0), the "where is my heap?" query, changes nothing. */
 	if (!req || !brkscope_events_wanted())
 		return false;
@@ -99,12 +103,10 @@ static const char *const call_symbols[] = BRKSCOPE_SYSCALL_SYMBOLS;
 
 #if BRKSCOPE_RETURN_FPROBE
 
-/* __ia32_sys_brk runs only in a 32-bit task's system call. */
 static int fp_entry(struct fprobe *fp, unsigned long ip, unsigned long ret_ip,
 		    struct pt_regs *regs, void *data)
 {
-	return !event_enter(data, brkscope_user_brk(regs_get_kernel_argument(regs, 0),
-					      in_ia32_syscall()));
+	return !event_enter(data, regs);
 }
 
 static void fp_exit(struct fprobe *fp, unsigned long ip, unsigned long ret_ip,
@@ -144,9 +146,7 @@ static u64 rp_missed(const struct return_probe *rp)
 
 static int kr_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
-	return !event_enter((struct event_data *)ri->data,
-			    brkscope_user_brk(regs_get_kernel_argument(regs, 0),
-					      in_ia32_syscall()));
+	return !event_enter((struct event_data *)ri->data, regs);
 }
 
 static int kr_return(struct kretprobe_instance *ri, struct pt_regs *regs)

@@ -199,10 +199,11 @@ fi
 # (28 times in the last run; at least 19 times or it fails: guest-check.sh).
 # The suites guest keeps the default pid_max.
 #
-# Both run 50 reload cycles: since brk(2) is counted by an ftrace callback,
-# whose dynamic trampoline goes only after RCU-tasks grace periods, and
-# each subscriber's join arms a return probe, a cycle costs about twice
-# what it did (100 took 200 to 350 s a kernel, 590 s on the debug one).
+# Both run 50 reload cycles: since brk(2) and do_brk_flags() are hooked by
+# ftrace callbacks, whose dynamic trampolines go only after RCU-tasks grace
+# periods, and each subscriber's join arms a return probe, a cycle costs
+# about twice what it did (50 take 120 to 220 s a kernel, 440 s on the
+# debug one).
 if [ "$mode" = debug ]; then
 	if [ -n "$dk" ]; then
 		job "$dk stress" "$dk" "$debug_kernel_image" 4096 3000 stress_test \
