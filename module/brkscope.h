@@ -106,7 +106,19 @@ struct task_struct *brkscope_task_of_record(pid_t tgid);
 /* records.c */
 int brkscope_records_init(unsigned int limit);
 void brkscope_records_exit(void);
+/**
+ * struct brkscope_call - a brk(2) call, settled as it returns
+ * @old: the break it started from
+ * @req: the break it asked for
+ */
+struct brkscope_call {
+	unsigned long old;
+	unsigned long req;
+};
+
 void brkscope_record_call(struct mm_struct *mm, unsigned long req);
+bool brkscope_record_return(struct mm_struct *mm, unsigned long ret,
+			    struct brkscope_call *call);
 void brkscope_record_forget(struct mm_struct *mm);
 bool brkscope_record_lookup(struct mm_struct *mm, unsigned long brk,
 			    struct brkscope_counters *out);
@@ -135,16 +147,16 @@ enum brkscope_probe {
 	BRKSCOPE_PROBE_LOADER,
 };
 
-int brkscope_probes_init(unsigned int maxactive);
+int brkscope_probes_init(void);
 void brkscope_probes_exit(void);
 u64 brkscope_probe_hits(enum brkscope_probe p);
 u64 brkscope_probe_missed(enum brkscope_probe p);
 
 /* retprobe.c */
-int brkscope_retprobe_init(unsigned int instances);
+int brkscope_retprobe_init(void);
 void brkscope_retprobe_exit(void);
 int brkscope_retprobe_arm(void);
-u64 brkscope_retprobe_missed(void);
+void brkscope_call_event(unsigned long old, unsigned long req, unsigned long ret);
 
 /**
  * struct brkscope_event - one heap event on its way to subscribers

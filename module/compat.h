@@ -41,10 +41,9 @@
 /*
  * The brk syscall is hooked at its pt_regs wrappers, __x64_sys_brk (64-bit
  * and x32 tasks) and __ia32_sys_brk (32-bit tasks), both traceable: an
- * ftrace callback there, and a return probe that rides on ftrace too.  The
- * function they call, __do_sys_brk, is notrace ("inline"): a probe there
- * is an int3 or a jump-optimized kprobe, and unloading one while 6.12 ran
- * a brk storm crashed with "Oops: int3".
+ * ftrace callback there.  The function they call, __do_sys_brk, is notrace
+ * ("inline"): a probe there is an int3 or a jump-optimized kprobe, and
+ * unloading one while 6.12 ran a brk storm crashed with "Oops: int3".
  */
 #define BRKSCOPE_SYSCALL_SYMBOL		"__x64_sys_brk"
 #define BRKSCOPE_SYSCALL_IA32_SYMBOL	"__ia32_sys_brk"
@@ -171,8 +170,8 @@ static inline bool brkscope_in_brk_syscall(void)
 }
 
 /*
- * brk(2)'s return probe (retprobe.c) is registered only while somebody
- * subscribes.  6.6 gave genetlink families bind and unbind callbacks,
+ * The probe on brk(2)'s return (retprobe.c) is registered only while
+ * somebody subscribes.  6.6 gave genetlink families bind and unbind callbacks,
  * called as a socket joins or leaves one of their multicast groups (struct
  * genl_family): there, a join arms it.  Before, a subscriber asks for it
  * (BRKSCOPE_CMD_ARM), as it may on any kernel.
@@ -184,21 +183,17 @@ static inline bool brkscope_in_brk_syscall(void)
 #endif
 
 /*
- * The return probe is an fprobe where one can follow brk(2) alone: its
- * handlers take pt_regs and its entry handler may skip the return from 6.3
- * up to 6.13 (6.14 moved fprobe onto fgraph with ftrace_regs, not supported
- * here yet), and Debian's 6.1 lacks CONFIG_FPROBE.  Elsewhere it is a
- * kretprobe.  Not a kprobe: brk(2) is counted by an ftrace callback
- * (probes.c), and an fprobe or a kretprobe next to it on the same function
- * go when unregistered, where a kprobe would make an aggregate probe that the
- * kprobe layer keeps for good.
+ * brk(2)'s return, while somebody subscribes, is seen at the sys_exit
+ * tracepoint (retprobe.c): kernel/entry/common.c fires it from
+ * syscall_exit_work() with the user regs and the return value, 6.1 to
+ * 6.12, for tasks flagged SYSCALL_WORK_SYSCALL_TRACEPOINT, which
+ * registering a probe sets on every task (syscall_regfunc()).  Its symbol
+ * is not exported: the module finds it by name (for_each_kernel_tracepoint()).
+ * Its probes run with preemption disabled on these kernels; a kernel that
+ * makes syscall tracepoints faultable runs them preemptible, which the
+ * probe's raw spinlocks do not mind.
  */
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 3, 0) && \
-	LINUX_VERSION_CODE < KERNEL_VERSION(6, 14, 0) && IS_ENABLED(CONFIG_FPROBE)
-#define BRKSCOPE_RETURN_FPROBE 1
-#else
-#define BRKSCOPE_RETURN_FPROBE 0
-#endif
+#define BRKSCOPE_RETURN_TRACEPOINT	"sys_exit"
 
 /*
  * 6.6 moved a dump's parsed attributes from struct genl_dumpit_info into the

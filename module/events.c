@@ -70,8 +70,8 @@ bool brkscope_events_wanted(void)
  * @len:     page-aligned bytes mapped, unmapped, or asked for
  *
  * Probe context: no sleeping, no allocation.  The caller has asked
- * brkscope_events_wanted() (for a return probe, on the way in): a subscriber
- * that left since costs one event queued and sent to nobody.
+ * brkscope_events_wanted(): a subscriber that left since costs one event
+ * queued and sent to nobody.
  */
 void brkscope_event_emit(u8 type, u8 source, unsigned long old_brk,
 			 unsigned long new_brk, unsigned long len)

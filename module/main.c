@@ -16,11 +16,6 @@ module_param(max_records, uint, 0444);
 MODULE_PARM_DESC(max_records,
 		 "Processes tracked at once; events of others are dropped and counted (default 8192)");
 
-static unsigned int maxactive = 256;
-module_param(maxactive, uint, 0444);
-MODULE_PARM_DESC(maxactive,
-		 "brk calls that may sleep in brk(2) at once while events are subscribed; more are not sent (before 6.6 not counted either), and are counted as missed (default 256)");
-
 static unsigned int event_ring = 16384;
 module_param(event_ring, uint, 0444);
 MODULE_PARM_DESC(event_ring,
@@ -33,10 +28,6 @@ static int __init brkscope_init(void)
 	if (max_records < 1 || max_records > (1U << 22)) {
 		pr_err("max_records=%u is out of range 1..%u\n",
 		       max_records, 1U << 22);
-		return -EINVAL;
-	}
-	if (maxactive < 1 || maxactive > 4096) {
-		pr_err("maxactive=%u is out of range 1..4096\n", maxactive);
 		return -EINVAL;
 	}
 	if (event_ring < 64 || event_ring > (1U << 20) || !is_power_of_2(event_ring)) {
@@ -60,7 +51,7 @@ static int __init brkscope_init(void)
 	if (ret)
 		goto out_netlink;
 	brkscope_debugfs_init();
-	ret = brkscope_probes_init(maxactive);
+	ret = brkscope_probes_init();
 	if (ret)
 		goto out_debugfs;
 	return 0;

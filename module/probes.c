@@ -5,7 +5,7 @@
  * __x64_sys_brk, __ia32_sys_brk (ftrace callback): every brk(2) call on
  *	its way in, with the break it asks for, counted: the record settles
  *	the process's previous call from the break that call left, and opens
- *	this one (records.c).  Their return probe, there only while somebody
+ *	this one (records.c).  Their return, seen only while somebody
  *	subscribes, is retprobe.c's.
  * do_brk_flags (ftrace callback): the page-aligned growth (addr, len) of a
  *	brk(2) call or of the ELF loader mapping a bss during exec.  Only the
@@ -131,7 +131,6 @@ static void unhook(struct ftrace_ops *ops)
 
 /**
  * brkscope_probes_init() - register the probes, teardown first
- * @maxactive: return-probe instances (brk(2) calls in flight at once)
  *
  * exit_mmap goes first so that no record can be created for an mm whose
  * teardown would go unseen.  A missing symbol (inlined or renamed on this
@@ -139,7 +138,7 @@ static void unhook(struct ftrace_ops *ops)
  *
  * Return: 0 or the first registration error.
  */
-int brkscope_probes_init(unsigned int maxactive)
+int brkscope_probes_init(void)
 {
 	int ret;
 
@@ -155,7 +154,7 @@ int brkscope_probes_init(unsigned int maxactive)
 	ret = hook(&count_ops, call_symbols, ARRAY_SIZE(call_symbols));
 	if (ret)
 		goto out_grow;
-	ret = brkscope_retprobe_init(maxactive);
+	ret = brkscope_retprobe_init();
 	if (!ret)
 		return 0;
 	unhook(&count_ops);
@@ -167,8 +166,8 @@ out_kprobe:
 }
 
 /*
- * Unregistering waits for handlers running on other CPUs, and return probes
- * still pending on sleeping tasks are disarmed: nothing of ours runs after.
+ * Unregistering waits for handlers running on other CPUs: nothing of ours
+ * runs after.
  * exit_mmap goes last so that no record outlives its mm unseen.
  */
 void brkscope_probes_exit(void)
@@ -216,23 +215,12 @@ u64 brkscope_probe_hits(enum brkscope_probe p)
  * @p: which probe; both brk(2) entry points count as one
  *
  * An ftrace callback cannot miss a call (nothing it calls enters its
- * functions again): do_brk_flags() has none.
+ * functions again), nor can a tracepoint's probe: do_brk_flags() and brk(2)
+ * have none.
  *
- * Return: for exit_mmap, its kprobe's nmissed; for brk(2), the calls its
- * return probe could not follow: all instances in use, which only calls that
- * sleep in brk(2) while somebody subscribes can make happen (they hold one
- * each).  A call missed so is counted, but not sent.
+ * Return: for exit_mmap, its kprobe's nmissed; 0 for the others.
  */
 u64 brkscope_probe_missed(enum brkscope_probe p)
 {
-	switch (p) {
-	case BRKSCOPE_PROBE_SYSCALL:
-		return brkscope_retprobe_missed();
-	case BRKSCOPE_PROBE_MM_EXIT:
-		return mm_exit_probe.nmissed;
-	case BRKSCOPE_PROBE_GROW:
-	case BRKSCOPE_PROBE_LOADER:
-		break;
-	}
-	return 0;
+	return p == BRKSCOPE_PROBE_MM_EXIT ? mm_exit_probe.nmissed : 0;
 }

@@ -11,10 +11,12 @@
  * bucket lock's protection: readers copy it out (brkscope_row) and work on
  * the copy, so a record can go back to the pool the moment it is unhashed.
  *
- * The probes see a brk(2) call only on its way in (Documentation/design.rst,
- * "Settling"): a record keeps the last call open, and its outcome is read
- * from the live mm->brk when it is settled: at the process's next brk(2)
- * call, or, for a call that moved the break as asked, when a reader looks.
+ * While nobody subscribes the probes see a brk(2) call only on its way in
+ * (Documentation/design.rst, "Settling"): a record keeps the last call
+ * open, and its outcome is read from the live mm->brk when it is settled:
+ * at the process's next brk(2) call (a reader's copy settles a call that
+ * moved the break as asked).  While somebody subscribes, the call's return
+ * settles it (retprobe.c).
  */
 
 #include <linux/hash.h>
@@ -227,21 +229,23 @@ static void set_owner(struct brkscope_record *rec, struct mm_struct *mm)
 }
 
 /*
- * Settle the open call from @brk, the mm's break now.  A call that left the
- * break where it asked is done and counted: a growth or a shrink by the
- * pages between the breaks, and a new peak.  Any other break means the call
- * failed, or has not reached its change yet: only @done (its thread has
- * since made another call) tells them apart.  A failure counts only if it
- * asked for more.
+ * Settle the open call from @brk, the mm's break now, or what the call
+ * returned.  A call that left the break where it asked is done and counted:
+ * a growth or a shrink by the pages between the breaks, and a new peak.
+ * Any other break means the call failed, or has not reached its change
+ * yet: only @done (the call returned, or its thread has since made another)
+ * tells them apart.  A failure counts only if it asked for more.
+ *
+ * Return: true if the call was settled as done as asked.
  */
-static __always_inline void settle(struct brkscope_record *rec, unsigned long brk,
+static __always_inline bool settle(struct brkscope_record *rec, unsigned long brk,
 				   bool done)
 {
 	struct brkscope_counters *c = &rec->c;
 	unsigned long from, to;
 
 	if (!rec->call_tid)
-		return;
+		return false;
 	if (brk == rec->call_req) {
 		from = PAGE_ALIGN(rec->call_old);
 		to = PAGE_ALIGN(brk);
@@ -256,13 +260,16 @@ static __always_inline void settle(struct brkscope_record *rec, unsigned long br
 		}
 		if (brk > c->peak_brk)
 			c->peak_brk = brk;
+		rec->call_tid = 0;
+		return true;
 	} else if (!done) {
-		return;
+		return false;
 	} else if (rec->call_req > brk) {
 		c->failed_grows++;
 		c->last_change_ns = rec->call_ns;
 	}
 	rec->call_tid = 0;
+	return false;
 }
 
 /**
@@ -274,18 +281,21 @@ static __always_inline void settle(struct brkscope_record *rec, unsigned long br
  * this one, creating the record if need be (brk(0) opens nothing and creates
  * no record).  A previous call of another thread that did not leave the
  * break where it asked may still be on its way: it goes uncounted (calls
- * that overlap are the limit Documentation/design.rst describes).  A
- * record left by an earlier mm at the same address starts over and is
- * counted as stale.  When the pool is empty the call goes uncounted, and
- * is counted in records_dropped.  The call's thread's cgroup becomes the
- * record's.  Probe context: never sleeps, never allocates.
+ * that overlap are the limit Documentation/design.rst describes); one that
+ * did is counted here, ahead of its return, and its event sent from here
+ * (its return will not find it open).  A record left by an earlier mm at the same address starts over
+ * and is counted as stale.  When the pool is empty the call goes
+ * uncounted, and is counted in records_dropped.  The call's thread's
+ * cgroup becomes the record's.  Probe context: never sleeps, never
+ * allocates.
  */
 void brkscope_record_call(struct mm_struct *mm, unsigned long req)
 {
 	struct brkscope_bucket *b = bucket_of(mm);
 	u64 life = brkscope_mm_life(mm);
+	unsigned long brk, other_old = 0, other_req = 0;
 	struct brkscope_record *rec;
-	unsigned long brk;
+	bool other = false;
 
 	raw_spin_lock(&b->lock);
 	/*
@@ -301,9 +311,15 @@ void brkscope_record_call(struct mm_struct *mm, unsigned long req)
 		rec->life = life;
 		set_owner(rec, mm);
 	}
-	if (rec) {
-		settle(rec, brk, rec->call_tid == current->pid);
-		rec->call_tid = 0;	/* another thread's, in flight: uncounted */
+	if (rec && rec->call_tid) {
+		if (rec->call_tid == current->pid) {
+			settle(rec, brk, true);
+		} else {
+			other_old = rec->call_old;
+			other_req = rec->call_req;
+			other = settle(rec, brk, false);
+			rec->call_tid = 0;	/* in flight: uncounted */
+		}
 	}
 	if (!req)
 		goto out;
@@ -331,6 +347,39 @@ void brkscope_record_call(struct mm_struct *mm, unsigned long req)
 	rec->call_ns = call_time();
 out:
 	raw_spin_unlock(&b->lock);
+	if (unlikely(other) && brkscope_events_wanted())
+		brkscope_call_event(other_old, other_req, other_req);
+}
+
+/**
+ * brkscope_record_return() - current's brk(2) call returns
+ * @mm:   current->mm
+ * @ret:  what it returns: the break it asked for, or, failed, the old one
+ * @call: set to the call, if it is settled here
+ *
+ * Settles the call now if it is still the record's open one: it is not if
+ * the process has no record (brk(0), or the pool was empty), or if another
+ * thread's call came in since (which settled it, or left it uncounted).
+ *
+ * Return: true if @call is set.
+ */
+bool brkscope_record_return(struct mm_struct *mm, unsigned long ret,
+			    struct brkscope_call *call)
+{
+	struct brkscope_bucket *b = bucket_of(mm);
+	struct brkscope_record *rec;
+	bool ours = false;
+
+	raw_spin_lock(&b->lock);
+	rec = find_live(b, mm, brkscope_mm_life(mm));
+	if (rec && rec->call_tid == current->pid) {
+		call->old = rec->call_old;
+		call->req = rec->call_req;
+		settle(rec, ret, true);
+		ours = true;
+	}
+	raw_spin_unlock(&b->lock);
+	return ours;
 }
 
 /**
@@ -366,8 +415,9 @@ void brkscope_record_forget(struct mm_struct *mm)
  * @brk: @mm's break, read now
  * @out: where to copy them; zeroed when @mm has no record of this life
  *
- * An open call that left the break where it asked is counted now; one that
- * did not stays open: it may still be on its way (brkscope_record_call()).
+ * An open call that left the break where it asked is counted in the copy;
+ * the record keeps it open for its return or the process's next call to
+ * settle (one that did not may still be on its way).
  *
  * Return: true if @mm has a record.
  */
@@ -380,8 +430,11 @@ bool brkscope_record_lookup(struct mm_struct *mm, unsigned long brk,
 	raw_spin_lock(&b->lock);
 	rec = find_live(b, mm, brkscope_mm_life(mm));
 	if (rec) {
-		settle(rec, brk, false);
-		*out = rec->c;
+		/* A copy: the call's return settles it, and sends its event. */
+		struct brkscope_record now = *rec;
+
+		settle(&now, brk, false);
+		*out = now.c;
 	} else {
 		memset(out, 0, sizeof(*out));
 	}

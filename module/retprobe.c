@@ -1,68 +1,44 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * brk(2)'s return probe: what a call did, for subscribers' events.
+ * brk(2)'s return: what a call did, for subscribers' events.
  *
- * An entry probe sees the break a call asks for, not what it got; events
- * must say that at once, so while somebody subscribes a return probe on
- * __x64_sys_brk and __ia32_sys_brk sends each call's event as it returns.
- * It is the expensive half (an instance per call in flight, a trampoline on
- * the way out), held for as long as the call sleeps (mmap_lock,
- * userfaultfd), so nobody pays for it while nobody listens: it is
- * registered when a subscriber asks (BRKSCOPE_CMD_ARM) or, from 6.6, as a
- * socket joins the events group (compat.h, BRKSCOPE_ARM_ON_JOIN), before the
- * joining socket can get anything; and unregistered within two seconds of
- * the last subscriber leaving, by a look once a second while it is there
- * (any socket of the family can say it left a group it never joined, so a
- * leave is not to be believed).  It is an fprobe, or a kretprobe where the
- * kernel has no fprobe that fits (compat.h, BRKSCOPE_RETURN_FPROBE).  The
- * counting is probes.c's, at every call, subscribed or not.
+ * The callback on brk(2)'s way in (probes.c) sees the break a call asks
+ * for, not what it got; events must say that at once.  So while somebody
+ * subscribes, a probe on the sys_exit tracepoint settles each brk(2) call
+ * as it returns (records.c) and sends what it did: an event for what the
+ * counters count, no more, no less.
+ *
+ * Not a return probe (kretprobe, fprobe), which earlier versions used:
+ * each call in flight holds one of a pool of instances, which a local user
+ * who parks threads in brk(2) can exhaust, and the probe makes a second
+ * ftrace user of __x64_sys_brk beside the counting callback, which sends
+ * every call through ftrace's list function: a monitored brk storm cost 11
+ * points more that way (6.12, fprobe against this, in one boot).  The
+ * tracepoint's price is elsewhere: while it is registered every system
+ * call of every task takes the kernel's slow path in and out
+ * (SYSCALL_WORK_SYSCALL_TRACEPOINT, set on each task), and the probe
+ * returns at once for all but brk(2).
+ *
+ * So nobody pays for it while nobody listens: it is registered when a
+ * subscriber asks (BRKSCOPE_CMD_ARM) or, from 6.6, as a socket joins the
+ * events group (compat.h, BRKSCOPE_ARM_ON_JOIN), before the joining socket
+ * can get anything; and unregistered within two seconds of the last
+ * subscriber leaving, by a look once a second while it is there (any
+ * socket of the family can say it left a group it never joined, so a leave
+ * is not to be believed).
  */
 
-#include <linux/fprobe.h>
 #include <linux/jiffies.h>
-#include <linux/kprobes.h>
 #include <linux/mm.h>
 #include <linux/mutex.h>
-#include <linux/rcupdate.h>
 #include <linux/sched.h>
-#include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/tracepoint.h>
 #include <linux/workqueue.h>
 
 #include "brkscope.h"
 #include "compat.h"
 #include "uapi/brkscope.h"
-
-/* What the return half needs from the way in. */
-struct event_data {
-	unsigned long req;
-	unsigned long old;
-};
-
-/*
- * Whether to follow a call to its return, from the wrapper's @regs on
- * entry (__ia32_sys_brk runs only in a 32-bit task's system call).  The
- * probe, registered, means somebody subscribes, or did less than two seconds
- * ago: a call entered while nobody listens is not followed, or its event,
- * queued, would reach a subscriber that joins next, ahead of calls made
- * while the probe was gone (its look found nobody), as if none were missed.
- */
-static bool event_enter(struct event_data *d, struct pt_regs *regs)
-{
-	unsigned long req = brkscope_user_brk(regs_get_kernel_argument(regs, 0),
-					      in_ia32_syscall());
-
-	/* brk(0), the "where is my heap?" query, changes nothing. */
-	if (!req || !brkscope_events_wanted())
-		return false;
-	d->req = req;
-	/*
-	 * Read before brk(2) takes mmap_lock: exact unless another thread of
-	 * the process moves brk at the same moment (Documentation/design.rst).
-	 */
-	d->old = READ_ONCE(current->mm->brk);
-	return true;
-}
 
 /*
  * The page-aligned bytes a failed growth from @brk to @req asked for.  A
@@ -78,142 +54,72 @@ static unsigned long asked_bytes(unsigned long brk, unsigned long req)
 	return PAGE_ALIGN(min(req, top)) - PAGE_ALIGN(brk);
 }
 
-/* The call of @d returned @ret: send what it did, if anything. */
-static void event_exit(const struct event_data *d, unsigned long ret)
+/**
+ * brkscope_call_event() - send what a brk(2) call did, if anything
+ * @old: the break it started from
+ * @req: the break it asked for
+ * @ret: the break it left: what it returned, or what it moved the break to
+ *
+ * Probe context.  The caller has asked brkscope_events_wanted().
+ */
+void brkscope_call_event(unsigned long old, unsigned long req, unsigned long ret)
 {
-	unsigned long from = PAGE_ALIGN(d->old), to = PAGE_ALIGN(ret);
+	unsigned long from = PAGE_ALIGN(old), to = PAGE_ALIGN(ret);
 
-	if (IS_ERR_VALUE(ret))		/* -EINTR: killed waiting for the lock */
-		return;
-	if (ret != d->req) {		/* failure returns the original brk */
-		if (d->req > ret)
+	if (ret != req) {		/* failure returns the original brk */
+		if (req > ret)
 			brkscope_event_emit(BRKSCOPE_EVENT_TYPE_GROW_FAILED,
-					    BRKSCOPE_EVENT_SOURCE_BRK, ret, d->req,
-					    asked_bytes(ret, d->req));
+					    BRKSCOPE_EVENT_SOURCE_BRK, ret, req,
+					    asked_bytes(ret, req));
 	} else if (to < from) {
 		brkscope_event_emit(BRKSCOPE_EVENT_TYPE_SHRINK, BRKSCOPE_EVENT_SOURCE_BRK,
-				    d->old, ret, from - to);
+				    old, ret, from - to);
 	} else if (to > from) {
 		brkscope_event_emit(BRKSCOPE_EVENT_TYPE_GROW, BRKSCOPE_EVENT_SOURCE_BRK,
-				    d->old, ret, to - from);
+				    old, ret, to - from);
 	}
 }
-
-static const char *const call_symbols[] = BRKSCOPE_SYSCALL_SYMBOLS;
-
-#if BRKSCOPE_RETURN_FPROBE
-
-static int fp_entry(struct fprobe *fp, unsigned long ip, unsigned long ret_ip,
-		    struct pt_regs *regs, void *data)
-{
-	return !event_enter(data, regs);
-}
-
-static void fp_exit(struct fprobe *fp, unsigned long ip, unsigned long ret_ip,
-		    struct pt_regs *regs, void *data)
-{
-	event_exit(data, regs_return_value(regs));
-}
-
-struct return_probe {
-	struct fprobe fp;
-};
-
-static int rp_register(struct return_probe *rp, unsigned int maxactive)
-{
-	const char *syms[ARRAY_SIZE(call_symbols)];
-
-	rp->fp.entry_handler = fp_entry;
-	rp->fp.exit_handler = fp_exit;
-	rp->fp.entry_data_size = sizeof(struct event_data);
-	rp->fp.nr_maxactive = maxactive;
-	/* A copy: register_fprobe_syms() sorts its array in place. */
-	memcpy(syms, call_symbols, sizeof(syms));
-	return register_fprobe_syms(&rp->fp, syms, ARRAY_SIZE(syms));
-}
-
-static void rp_unregister(struct return_probe *rp)
-{
-	unregister_fprobe(&rp->fp);
-}
-
-static u64 rp_missed(const struct return_probe *rp)
-{
-	return READ_ONCE(rp->fp.nmissed);
-}
-
-#else /* !BRKSCOPE_RETURN_FPROBE */
-
-static int kr_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
-{
-	return !event_enter((struct event_data *)ri->data, regs);
-}
-
-static int kr_return(struct kretprobe_instance *ri, struct pt_regs *regs)
-{
-	event_exit((struct event_data *)ri->data, regs_return_value(regs));
-	return 0;
-}
-
-/* Fresh ones each time: a kretprobe once registered has its address set. */
-struct return_probe {
-	struct kretprobe rp[ARRAY_SIZE(call_symbols)];
-	struct kretprobe *list[ARRAY_SIZE(call_symbols)];
-};
-
-static int rp_register(struct return_probe *rp, unsigned int maxactive)
-{
-	int i;
-
-	for (i = 0; i < ARRAY_SIZE(call_symbols); i++) {
-		rp->rp[i].kp.symbol_name = call_symbols[i];
-		rp->rp[i].entry_handler = kr_entry;
-		rp->rp[i].handler = kr_return;
-		rp->rp[i].data_size = sizeof(struct event_data);
-		rp->rp[i].maxactive = maxactive;
-		rp->list[i] = &rp->rp[i];
-	}
-	return register_kretprobes(rp->list, ARRAY_SIZE(rp->list));
-}
-
-static void rp_unregister(struct return_probe *rp)
-{
-	unregister_kretprobes(rp->list, ARRAY_SIZE(rp->list));
-}
-
-/* A hit the kprobe layer missed, or a call that found no instance free. */
-static u64 rp_missed(const struct return_probe *rp)
-{
-	u64 sum = 0;
-	int i;
-
-	for (i = 0; i < ARRAY_SIZE(rp->rp); i++)
-		sum += READ_ONCE(rp->rp[i].nmissed) + READ_ONCE(rp->rp[i].kp.nmissed);
-	return sum;
-}
-
-#endif /* BRKSCOPE_RETURN_FPROBE */
 
 /*
- * @probe: the return probe while one is registered (NULL: disarmed);
- * @possible: whether one may be (between brkscope_retprobe_init() and
+ * Every system call of every task comes here while the probe is
+ * registered: all but brk(2) return at once.  A call killed waiting for
+ * mmap_lock returns -EINTR having changed nothing: its next call settles
+ * it.
+ */
+static void sys_exit_probe(void *data, struct pt_regs *regs, long ret)
+{
+	struct brkscope_call call;
+
+	if (!brkscope_in_brk_syscall() || IS_ERR_VALUE(ret))
+		return;
+	if (brkscope_record_return(current->mm, ret, &call) && brkscope_events_wanted())
+		brkscope_call_event(call.old, call.req, ret);
+}
+
+static void find_sys_exit(struct tracepoint *tp, void *priv)
+{
+	if (!strcmp(tp->name, BRKSCOPE_RETURN_TRACEPOINT))
+		*(struct tracepoint **)priv = tp;
+}
+
+/*
+ * @sys_exit: the tracepoint, found at init; @armed: whether our probe is on
+ * it; @possible: whether it may be (between brkscope_retprobe_init() and
  * _exit(): the family, and so joins and BRKSCOPE_CMD_ARM, outlive them on
- * both sides); @last_arm: jiffies of the last request; @missed: calls the
- * probes gone could not follow.  All under @arm_lock, stats' reads included.
+ * both sides); @last_arm: jiffies of the last request.  All under
+ * @arm_lock.
  */
 static DEFINE_MUTEX(arm_lock);
-static struct return_probe *probe;
+static struct tracepoint *sys_exit;
+static bool armed;
 static bool possible;
 static unsigned long last_arm;
-static unsigned int maxactive;
-static u64 missed;
 
 static void disarm_unheard(struct work_struct *work);
 static DECLARE_DELAYED_WORK(disarm_work, disarm_unheard);
 
 static int arm(void)
 {
-	struct return_probe *rp;
 	int ret;
 
 	lockdep_assert_held(&arm_lock);
@@ -221,41 +127,31 @@ static int arm(void)
 	 * Not yet possible: brkscope_retprobe_init() arms it for whoever has
 	 * joined by then.  No longer: the module is going, nothing is sent.
 	 */
-	if (!possible || probe)
+	if (!possible || armed)
 		return 0;
-	rp = kzalloc(sizeof(*rp), GFP_KERNEL);
-	if (!rp)
-		return -ENOMEM;
-	ret = rp_register(rp, maxactive);
+	ret = tracepoint_probe_register(sys_exit, sys_exit_probe, NULL);
 	if (ret) {
-		pr_warn("cannot probe the return of %s (%d): no brk(2) events\n",
-			BRKSCOPE_SYSCALL_SYMBOL, ret);
-		kfree(rp);
+		pr_warn("cannot probe the %s tracepoint (%d): no brk(2) events\n",
+			BRKSCOPE_RETURN_TRACEPOINT, ret);
 		return ret;
 	}
-	probe = rp;
+	armed = true;
 	schedule_delayed_work(&disarm_work, HZ);
 	return 0;
 }
 
+/*
+ * Returns once no probe of ours runs.  A call in flight then settles at the
+ * process's next call, as with nobody subscribed.
+ */
 static void disarm(void)
 {
-	struct return_probe *rp = probe;
-
 	lockdep_assert_held(&arm_lock);
-	if (!rp)
+	if (!armed)
 		return;
-	probe = NULL;
-	rp_unregister(rp);
-	/*
-	 * A return handler that found the probe's handler set just before it
-	 * was cleared runs with preemption disabled: done after a grace
-	 * period.  Calls still asleep in brk(2) come back through the
-	 * trampoline with no handler.
-	 */
-	synchronize_rcu();
-	missed += rp_missed(rp);
-	kfree(rp);
+	armed = false;
+	tracepoint_probe_unregister(sys_exit, sys_exit_probe, NULL);
+	tracepoint_synchronize_unregister();
 }
 
 /*
@@ -267,7 +163,7 @@ static void disarm(void)
 static void disarm_unheard(struct work_struct *work)
 {
 	mutex_lock(&arm_lock);
-	if (possible && probe) {
+	if (possible && armed) {
 		if (time_before(jiffies, last_arm + HZ) || brkscope_netlink_has_listeners())
 			schedule_delayed_work(&disarm_work, HZ);
 		else
@@ -279,10 +175,10 @@ static void disarm_unheard(struct work_struct *work)
 /**
  * brkscope_retprobe_arm() - somebody subscribes, or is about to
  *
- * Registers the return probe if it is not there, so that every brk(2) call
- * from now on is sent.  Process context.
+ * Registers the probe on brk(2)'s return if it is not there, so that every
+ * brk(2) call that returns from now on is sent.  Process context.
  *
- * Return: 0, or why there is no return probe.
+ * Return: 0, or why there is no probe.
  */
 int brkscope_retprobe_arm(void)
 {
@@ -296,17 +192,21 @@ int brkscope_retprobe_arm(void)
 }
 
 /**
- * brkscope_retprobe_init() - make the return probe possible
- * @instances: calls in flight it can follow at once
+ * brkscope_retprobe_init() - make the probe on brk(2)'s return possible
  *
  * Armed at once if somebody subscribed already.
  *
- * Return: 0.
+ * Return: 0, or -ENOENT if the kernel has no sys_exit tracepoint.
  */
-int brkscope_retprobe_init(unsigned int instances)
+int brkscope_retprobe_init(void)
 {
+	for_each_kernel_tracepoint(find_sys_exit, &sys_exit);
+	if (!sys_exit) {
+		pr_err("no %s tracepoint: brk(2) events need it\n",
+		       BRKSCOPE_RETURN_TRACEPOINT);
+		return -ENOENT;
+	}
 	mutex_lock(&arm_lock);
-	maxactive = instances;
 	possible = true;
 	last_arm = jiffies;
 	if (brkscope_netlink_has_listeners())
@@ -325,20 +225,4 @@ void brkscope_retprobe_exit(void)
 	mutex_lock(&arm_lock);
 	disarm();
 	mutex_unlock(&arm_lock);
-}
-
-/**
- * brkscope_retprobe_missed() - calls the return probe could not follow
- *
- * Return: those that found all its instances in use (calls asleep in
- * brk(2) hold one each), so were not sent; they were counted all the same.
- */
-u64 brkscope_retprobe_missed(void)
-{
-	u64 sum;
-
-	mutex_lock(&arm_lock);
-	sum = missed + (probe ? rp_missed(probe) : 0);
-	mutex_unlock(&arm_lock);
-	return sum;
 }

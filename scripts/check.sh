@@ -201,9 +201,8 @@ fi
 #
 # Both run 50 reload cycles: since brk(2) and do_brk_flags() are hooked by
 # ftrace callbacks, whose dynamic trampolines go only after RCU-tasks grace
-# periods, and each subscriber's join arms a return probe, a cycle costs
-# about twice what it did (50 take 120 to 220 s a kernel, 440 s on the
-# debug one).
+# periods, a cycle costs about twice what it did with kprobes (50 take 120
+# to 220 s a kernel, 440 s on the debug one).
 if [ "$mode" = debug ]; then
 	if [ -n "$dk" ]; then
 		job "$dk stress" "$dk" "$debug_kernel_image" 4096 3000 stress_test \

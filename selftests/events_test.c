@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/auxv.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -387,37 +388,50 @@ NL_TEST(events_report_elf_loader_bss_maps_on_exec)
 	check_events(_metadata, pid, COMM_SELF, want, nwant, t0, t1);
 }
 
-/* ---- tests: brk(2)'s return probe, armed only while somebody listens ---- */
+/* ---- tests: brk(2)'s return, probed only while somebody listens ---- */
 
-#define ENABLED_FUNCS	"/sys/kernel/debug/tracing/enabled_functions"
+/* A break this process cannot have: 64 TiB up, past the address space. */
+#define BRK_UNREACHABLE	(1UL << 46)
 
-/*
- * Whether brk(2)'s return probe is there: 1 yes, 0 no, -1 cannot tell.
- * brk(2) is counted by an ftrace callback, always there; the return probe
- * (an fprobe, or a kretprobe on kprobes that ride ftrace) is a second user
- * of __x64_sys_brk, in the count ftrace's enabled_functions gives.
- */
-static int return_probe_armed(void)
+/* brk(2) itself: glibc's sbrk(0) answers from its cache. */
+static unsigned long sys_brk(unsigned long addr)
 {
-	char *pos = text, *line;
-	int users;
-
-	if (read_file(ENABLED_FUNCS, text, sizeof(text)) < 0)
-		return -1;
-	while ((line = next_line(&pos)))
-		if (sscanf(line, "__x64_sys_brk (%d)", &users) == 1)
-			return users > 1;
-	return -1;	/* the callback that counts is always there */
+	return (unsigned long)syscall(SYS_brk, addr);
 }
 
-/* Poll until the return probe is in state want, up to ms; the last state. */
-static int wait_armed(int want, int ms)
+/*
+ * Whether brk(2)'s return is probed: 1 yes, 0 no, -1 cannot tell.  This
+ * process asks for a break it cannot have.  With the probe there, the
+ * failed growth is counted as the call returns; without it, only at the
+ * process's next call (Documentation/design.rst, "Settling").  brk(0)
+ * before settles any call left open, brk(0) after settles this one.
+ */
+static int return_probe_armed(int fd, uint16_t family)
 {
-	int state = return_probe_armed();
+	struct proc_info before, after;
+	struct nl_ack ack;
+	unsigned long cur = sys_brk(0);
+	int counted;
+
+	if (get_pid(fd, family, getpid(), &before, &ack) || ack.err)
+		return -1;
+	if (sys_brk(cur + BRK_UNREACHABLE) != cur)
+		return -1;
+	if (get_pid(fd, family, getpid(), &after, &ack) || ack.err)
+		return -1;
+	sys_brk(0);
+	counted = after.val[BRKSCOPE_A_FAILED_GROWS] - before.val[BRKSCOPE_A_FAILED_GROWS];
+	return counted == 1 ? 1 : counted == 0 ? 0 : -1;
+}
+
+/* Poll until the return's probe is in state want, up to ms; the last state. */
+static int wait_armed(int fd, uint16_t family, int want, int ms)
+{
+	int state = return_probe_armed(fd, family);
 
 	for (; state != want && ms > 0; ms -= 50) {
 		usleep(50 * 1000);
-		state = return_probe_armed();
+		state = return_probe_armed(fd, family);
 	}
 	return state;
 }
@@ -427,27 +441,27 @@ static int wait_armed(int want, int ms)
  * BRKSCOPE_CMD_ARM does (the client sends it on any kernel).  The module
  * removes it within two seconds of the last subscriber leaving.
  */
-NL_TEST(return_probe_is_armed_only_while_somebody_subscribes)
+NL_TEST(brk_return_is_probed_only_while_somebody_subscribes)
 {
 	REQUIRE_FAMILY();
 	ASSERT_NE(0, self->nl.events_group);
 	/* The previous test's subscriber may have left less than two seconds ago. */
-	ASSERT_EQ(0, wait_armed(0, 5000)) TH_LOG("armed with nobody subscribed");
+	ASSERT_EQ(0, wait_armed(self->nl.sock, self->nl.family, 0, 5000)) TH_LOG("armed with nobody subscribed");
 	self->nl.sock2 = nl_open();
 	ASSERT_LE(0, self->nl.sock2);
 	ASSERT_EQ(0, nl_join(self->nl.sock2, self->nl.events_group));
-	ASSERT_EQ(kernel_at_least(6, 6), return_probe_armed())
+	ASSERT_EQ(kernel_at_least(6, 6), return_probe_armed(self->nl.sock, self->nl.family))
 		TH_LOG("from 6.6 the join arms it, before it does not");
 	ASSERT_EQ(0, events_arm(self->nl.sock, self->nl.family));
-	ASSERT_EQ(1, return_probe_armed()) TH_LOG("not armed by BRKSCOPE_CMD_ARM's ack");
+	ASSERT_EQ(1, return_probe_armed(self->nl.sock, self->nl.family)) TH_LOG("not armed by BRKSCOPE_CMD_ARM's ack");
 	close_fd(&self->nl.sock2);
-	EXPECT_EQ(0, wait_armed(0, 5000)) TH_LOG("still armed 5 s after the last subscriber left");
+	EXPECT_EQ(0, wait_armed(self->nl.sock, self->nl.family, 0, 5000)) TH_LOG("still armed 5 s after the last subscriber left");
 }
 
 /*
- * The return probe makes every brk(2) call pay: arming it needs what
- * subscribing needs, CAP_SYS_ADMIN, of the caller and of the socket's
- * opener.  uid 65534 gets EPERM with a message, on a socket of its own and
+ * The probe on brk(2)'s return makes every system call pay: arming it
+ * needs what subscribing needs, CAP_SYS_ADMIN, of the caller and of the
+ * socket's opener.  uid 65534 gets EPERM with a message, on a socket of its own and
  * on one root opened and handed down, and nothing is armed.
  */
 NL_TEST(arming_without_cap_sys_admin_fails_eperm_and_arms_nothing)
@@ -455,7 +469,7 @@ NL_TEST(arming_without_cap_sys_admin_fails_eperm_and_arms_nothing)
 	int root_fd, pid, status;
 
 	REQUIRE_FAMILY();
-	ASSERT_EQ(0, wait_armed(0, 5000)) TH_LOG("armed with nobody subscribed");
+	ASSERT_EQ(0, wait_armed(self->nl.sock, self->nl.family, 0, 5000)) TH_LOG("armed with nobody subscribed");
 	root_fd = nl_open();
 	ASSERT_LE(0, root_fd);
 	pid = fork();
@@ -480,13 +494,13 @@ NL_TEST(arming_without_cap_sys_admin_fails_eperm_and_arms_nothing)
 	ASSERT_TRUE(WIFEXITED(status) && !WEXITSTATUS(status))
 		TH_LOG("uid 65534: status %#x (100 setuid, 101 socket, 102 send, 103 own socket not EPERM with a message, 104 root's socket not EPERM)",
 		       status);
-	EXPECT_EQ(0, return_probe_armed()) TH_LOG("armed by uid 65534");
+	EXPECT_EQ(0, return_probe_armed(self->nl.sock, self->nl.family)) TH_LOG("armed by uid 65534");
 }
 
 /*
  * Any socket of the family may drop a membership it never had, and the
  * module hears of it as a leave.  An unprivileged user doing that must not
- * disarm the return probe under a subscriber: its events keep coming.
+ * disarm the return's probe under a subscriber: its events keep coming.
  */
 NL_TEST(a_leave_from_a_socket_that_never_joined_loses_no_event)
 {
@@ -515,7 +529,7 @@ NL_TEST(a_leave_from_a_socket_that_never_joined_loses_no_event)
 		TH_LOG("uid 65534's socket: status %#x (100 setuid, 101 socket, 102 drop)", status);
 	/* The module looks once a second. */
 	usleep(2500 * 1000);
-	EXPECT_EQ(1, return_probe_armed()) TH_LOG("disarmed under a subscriber");
+	EXPECT_EQ(1, return_probe_armed(self->nl.sock, self->nl.family)) TH_LOG("disarmed under a subscriber");
 
 	t0 = boottime_ns();
 	ASSERT_EQ(0, child_sbrk(_metadata, k, page_size, &old, &cur));
@@ -530,7 +544,7 @@ NL_TEST(a_leave_from_a_socket_that_never_joined_loses_no_event)
  * An unprivileged user may own a network namespace (in its own user
  * namespace) and join the events group there: the kernel lets it, and
  * tells the module, but events only go to the initial namespace.  Such a
- * join must not register the return probe.
+ * join must not register the return's probe.
  */
 NL_TEST(a_join_from_a_user_owned_network_namespace_arms_nothing)
 {
@@ -539,7 +553,7 @@ NL_TEST(a_join_from_a_user_owned_network_namespace_arms_nothing)
 
 	REQUIRE_FAMILY();
 	ASSERT_NE(0, self->nl.events_group);
-	ASSERT_EQ(0, wait_armed(0, 5000)) TH_LOG("armed with nobody subscribed");
+	ASSERT_EQ(0, wait_armed(self->nl.sock, self->nl.family, 0, 5000)) TH_LOG("armed with nobody subscribed");
 	ASSERT_EQ(0, pipe(sync));
 	ASSERT_EQ(0, pipe(done));
 	pid = fork();
@@ -569,7 +583,7 @@ NL_TEST(a_join_from_a_user_owned_network_namespace_arms_nothing)
 	close(sync[1]);
 	close(done[0]);
 	if (read(sync[0], &c, 1) == 1)
-		EXPECT_EQ(0, return_probe_armed()) TH_LOG("armed by uid 65534's join");
+		EXPECT_EQ(0, return_probe_armed(self->nl.sock, self->nl.family)) TH_LOG("armed by uid 65534's join");
 	close(done[1]);
 	close(sync[0]);
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));

@@ -4,9 +4,10 @@
  * threads inside brk(2).
  *
  * A probe that keeps something per call for the whole of brk(2) (a
- * kretprobe's return instance, of which there are maxactive) runs out when
- * enough calls sleep inside brk(2) at once, and every other process's brk(2)
- * then goes unseen.  Anybody can make brk(2) sleep for as long as they like:
+ * kretprobe's return instance, of which there were maxactive, 256, when
+ * brkscope used one) runs out when enough calls sleep inside brk(2) at once,
+ * and every other process's brk(2) then goes unseen.  brkscope keeps
+ * nothing per call in flight; this test keeps it so.  Anybody can make brk(2) sleep for as long as they like:
  * register the heap with a userfaultfd that asked for UNMAP events
  * (UFFD_FEATURE_EVENT_UNMAP), and lower the break.  The shrink unmaps
  * registered pages, drops mmap_lock and waits in
@@ -22,7 +23,7 @@
  * thread unmaps.  The next thread starts only once that page is gone
  * (mincore() says ENOMEM): thread i has then set mm->brk and is past the
  * unmap, committed to the wait, and thread i + 1's lower break really is a
- * shrink.  N is maxactive + 44 (300 at the default 256).  The test then
+ * shrink.  N is 300, past the 256 instances of old.  The test then
  * counts the attacker's threads whose /proc/PID/task/TID/syscall starts
  * with "12 " (brk); wchan tells those waiting on the userfaultfd.
  *
@@ -63,6 +64,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <libmnl/libmnl.h>
 #include <linux/userfaultfd.h>
 
 #include "kselftest_harness.h"
@@ -77,15 +79,10 @@
 #endif
 
 #define STATS_PATH	"/sys/kernel/debug/" MODULE_NAME "/stats"
-#define MAXACTIVE_PATH	"/sys/module/" MODULE_NAME "/parameters/maxactive"
 #define UNPRIV_UFFD	"/proc/sys/vm/unprivileged_userfaultfd"
 
-/* When the module has no maxactive parameter: the old default. */
-#define MAXACTIVE_DEFAULT	256
-/* Threads parked beyond maxactive: 300 in all at the default. */
-#define PARK_EXTRA		44
-/* maxactive's upper bound (module/main.c) plus the extra ones. */
-#define PARK_MAX		(4096 + PARK_EXTRA)
+/* Threads parked: 44 more than a kretprobe's 256 instances of old. */
+#define PARK_MAX		300
 /* The attacker says how far it got every this many threads. */
 #define PARK_PROGRESS		64
 /* A thread has this long to unmap its page once started. */
@@ -104,8 +101,7 @@
 #define SYSCALL_BRK_PREFIX	"12 "	/* x86-64's __NR_brk, then its args */
 
 /*
- * Under TCG the test takes 0.5 s, 4.7 s at maxactive=4096 (4,140 threads
- * parked one by one in 2.8 s); every wait in it is bounded.
+ * Under TCG the test takes 0.5 s; every wait in it is bounded.
  */
 #define UFFD_TEST(name)		TEST_F_TIMEOUT(uffd, name, 120)
 
@@ -190,7 +186,8 @@ static int wait_unmapped(struct parker *p, const char **what)
  * As uid 65534: park n threads in brk(2), say "parked N LO HI", wait for
  * "release" (or EOF), close the userfaultfd and join them all, say
  * "released N BAD BRK" (BAD: threads whose brk(2) did not return what they
- * asked for) and exit 0.  "skip REASON" when the userfaultfd cannot be had,
+ * asked for) and exit 0.  Meanwhile "brk0" makes a brk(0) call of the main
+ * thread's and says "brk0 BRK".  "skip REASON" when the userfaultfd cannot be had,
  * "err WHAT ERRNO" on anything else; then it exits, and exit_group() kills
  * whatever it parked.  "progress I" every PARK_PROGRESS threads.
  */
@@ -274,8 +271,15 @@ static void attacker(int n, pid_t parent)
 	say("parked %d %#lx %#lx", n, lo, hi);
 
 	/* "release" or EOF: either way, let them go. */
-	while (read(STDIN_FILENO, line, sizeof(line)) < 0 && errno == EINTR)
-		;
+	for (;;) {
+		ssize_t len = read(STDIN_FILENO, line, sizeof(line));
+
+		if (len < 0 && errno == EINTR)
+			continue;
+		if (len < 4 || strncmp(line, "brk0", 4))
+			break;
+		say("brk0 %#lx", (unsigned long)syscall(SYS_brk, 0));
+	}
 	close(uffd);
 	for (i = 0; i < n; i++) {
 		pthread_join(parkers[i].thread, NULL);
@@ -413,6 +417,110 @@ static int reap_within(struct nl_fixture *nl, struct kid *k)
 	return status;
 }
 
+/*
+ * Read events from fd, keeping pid's in ev[] (*n so far, max in all), until
+ * there are want of them or timeout_ms pass.
+ */
+static void collect(struct __test_metadata *_metadata, int fd, int pid,
+		    struct brk_event *ev, int max, int *n, int want, int timeout_ms)
+{
+	static char buf[64 << 10];
+	uint64_t end = boottime_ns() + timeout_ms * 1000000ULL;
+	const struct nlmsghdr *nlh;
+	int len;
+
+	while (*n < want && boottime_ns() < end) {
+		len = nl_recv(fd, buf, sizeof(buf), 100);
+		if (len == -ETIMEDOUT)
+			continue;
+		ASSERT_LE(0, len) TH_LOG("events socket: %s", strerror(-len));
+		for (nlh = (const struct nlmsghdr *)buf; mnl_nlmsg_ok(nlh, len);
+		     nlh = mnl_nlmsg_next(nlh, &len)) {
+			struct brk_event e;
+
+			if (nlh->nlmsg_type < NLMSG_MIN_TYPE)
+				continue;
+			parse_event(nlh, &e);
+			if (e.pid != (uint32_t)pid)
+				continue;
+			ASSERT_GT(max, *n) TH_LOG("more events of pid %d than expected", pid);
+			ev[(*n)++] = e;
+		}
+	}
+}
+
+/*
+ * While somebody subscribes, a call is settled, and its event sent, as it
+ * returns, or by the process's next call if that comes first.  A thread
+ * parked in a shrink (the break already lowered, the thread waiting in
+ * userfaultfd_unmap_complete()) has not returned: no event for it yet.
+ * Another thread's brk(0) then finds the break where the parked call asked
+ * and counts it: its shrink event comes then, and the counters show it.
+ * The parked call's return, once released, sends nothing more: the
+ * growth and the shrink, once each.
+ */
+UFFD_TEST(a_call_settled_by_another_threads_call_sends_one_event)
+{
+	struct kid *att = &self->nl.kids[1];
+	char line[KID_LINE_MAX], word[16];
+	struct brk_event ev[4];
+	struct park_count parked;
+	struct proc_info rec;
+	unsigned long lo, hi, cur, released_brk;
+	int n = 0, got, bad, status;
+
+	REQUIRE_FAMILY();
+	ASSERT_NE(0, self->nl.events_group);
+	self->nl.sock2 = events_open(self->nl.family, self->nl.events_group);
+	ASSERT_LE(0, self->nl.sock2) TH_LOG("subscribe: %s", strerror(-self->nl.sock2));
+	start_attacker(_metadata, &self->nl, att, 1);
+	kid_line(_metadata, att, line, sizeof(line));
+	if (!strncmp(line, "skip ", 5))
+		SKIP(return, "%s", line + 5);
+	ASSERT_EQ(4, sscanf(line, "%15s %d %lx %lx", word, &got, &lo, &hi))
+		TH_LOG("attacker: '%s'", line);
+	ASSERT_STREQ("parked", word) TH_LOG("attacker: '%s'", line);
+	settle(_metadata, att->pid, 1, &parked);
+	ASSERT_EQ(1, parked.in_brk) TH_LOG("threads in brk(2)");
+
+	/* The growth before the thread parked; nothing for the parked shrink. */
+	collect(_metadata, self->nl.sock2, att->pid, ev, ARRAY_SIZE(ev), &n, 2, 500);
+	ASSERT_EQ(1, n) TH_LOG("events before the parked call is settled");
+	EXPECT_EQ(BRKSCOPE_EVENT_TYPE_GROW, ev[0].type);
+	EXPECT_EQ(hi, ev[0].new_brk);
+	EXPECT_EQ(lo, page_align(ev[0].old_brk));
+	EXPECT_EQ(hi - lo, ev[0].len);
+
+	kid_send(_metadata, att, "brk0");
+	kid_line(_metadata, att, line, sizeof(line));
+	ASSERT_EQ(1, sscanf(line, "brk0 %lx", &cur)) TH_LOG("attacker: '%s'", line);
+	ASSERT_EQ(hi - page_size, cur);
+	get_ok(_metadata, &self->nl, att->pid, &rec);
+	EXPECT_EQ(1, rec.val[BRKSCOPE_A_GROWS]);
+	EXPECT_EQ(hi - lo, rec.val[BRKSCOPE_A_GROWN_BYTES]);
+	EXPECT_EQ(1, rec.val[BRKSCOPE_A_SHRINKS]);
+	EXPECT_EQ(page_size, rec.val[BRKSCOPE_A_SHRUNK_BYTES]);
+	EXPECT_EQ(hi, rec.val[BRKSCOPE_A_PEAK_BRK]);
+	collect(_metadata, self->nl.sock2, att->pid, ev, ARRAY_SIZE(ev), &n, 2,
+		REPLY_TIMEOUT_MS);
+	ASSERT_EQ(2, n) TH_LOG("the shrink's event, sent by the other thread's call");
+	EXPECT_EQ(BRKSCOPE_EVENT_TYPE_SHRINK, ev[1].type);
+	EXPECT_EQ(hi, ev[1].old_brk);
+	EXPECT_EQ(hi - page_size, ev[1].new_brk);
+	EXPECT_EQ(page_size, ev[1].len);
+	EXPECT_LT(ev[0].seq, ev[1].seq);
+
+	kid_send(_metadata, att, "release");
+	kid_line(_metadata, att, line, sizeof(line));
+	ASSERT_EQ(4, sscanf(line, "%15s %d %d %lx", word, &got, &bad, &released_brk))
+		TH_LOG("attacker: '%s'", line);
+	EXPECT_EQ(0, bad) TH_LOG("the parked call returned other than it asked");
+	status = reap_within(&self->nl, att);
+	EXPECT_TRUE(WIFEXITED(status) && !WEXITSTATUS(status));
+	collect(_metadata, self->nl.sock2, att->pid, ev, ARRAY_SIZE(ev), &n, 3, 500);
+	EXPECT_EQ(2, n) TH_LOG("events after the parked call returned");
+}
+
 UFFD_TEST(threads_parked_in_brk_do_not_blind_others)
 {
 	struct kid *child, *att = &self->nl.kids[1];
@@ -422,21 +530,14 @@ UFFD_TEST(threads_parked_in_brk_do_not_blind_others)
 	struct park_count parked, still;
 	struct proc_info before, after;
 	char line[KID_LINE_MAX], word[16], sysctl[64];
-	long maxactive, unpriv;
+	long unpriv;
 	int n, got, bad, status, i, apid;
 	uint64_t t0, t_parked;
 
 	REQUIRE_FAMILY();
 	if (access(STATS_PATH, R_OK))
 		SKIP(return, STATS_PATH " missing: module not loaded");
-	maxactive = read_number(MAXACTIVE_PATH);
-	if (maxactive <= 0) {
-		TH_LOG("%s: %s: taking %d", MAXACTIVE_PATH, strerror(-maxactive),
-		       MAXACTIVE_DEFAULT);
-		maxactive = MAXACTIVE_DEFAULT;
-	}
-	ASSERT_GE(PARK_MAX - PARK_EXTRA, maxactive);
-	n = maxactive + PARK_EXTRA;
+	n = PARK_MAX;
 	unpriv = read_number(UNPRIV_UFFD);
 	if (unpriv < 0)
 		snprintf(sysctl, sizeof(sysctl), "vm.unprivileged_userfaultfd: %s",
@@ -466,10 +567,10 @@ UFFD_TEST(threads_parked_in_brk_do_not_blind_others)
 	t_parked = boottime_ns();
 
 	settle(_metadata, att->pid, n, &parked);
-	TH_LOG("uid %d (pid %d): %d threads parked in brk(2) (maxactive %ld) in %.1f s: "
+	TH_LOG("uid %d (pid %d): %d threads parked in brk(2) in %.1f s: "
 	       "%d of its %d threads in brk(2), %d of them in userfaultfd code (wchan %s), "
 	       "%s",
-	       NOBODY, att->pid, n, maxactive, (t_parked - t0) / 1e9,
+	       NOBODY, att->pid, n, (t_parked - t0) / 1e9,
 	       parked.in_brk, parked.threads, parked.in_uffd, parked.wchan, sysctl);
 	ASSERT_EQ(n, parked.in_brk) TH_LOG("threads in brk(2)");
 	miss1 = missed(_metadata);

@@ -61,13 +61,14 @@
  *     BRKSCOPE_A_EVENT_LEN      u64   page-aligned bytes mapped or unmapped
  *     BRKSCOPE_A_EVENT_TIME_NS  u64   boot-time ns
  *     BRKSCOPE_A_CGROUP_ID      u64   cgroup v2 id of the thread
- *   brk(2)'s events come from a return probe that is there only while
+ *   brk(2)'s events are sent as calls return, which is probed only while
  *   somebody subscribes: from Linux 6.6 joining the group registers it;
  *   before, a subscriber sends BRKSCOPE_CMD_ARM after joining, as it may on
  *   any kernel.  The ELF loader's events need neither.
  *
- * BRKSCOPE_CMD_ARM (do): no attributes; registers brk(2)'s return probe if
- *   it is not there, so that brk(2) calls from the ack on are sent; it goes
+ * BRKSCOPE_CMD_ARM (do): no attributes; registers the probe on brk(2)'s
+ *   return (the sys_exit tracepoint) if it is not there, so that brk(2)
+ *   calls returning from the ack on are sent; it goes
  *   within two seconds of the last subscriber leaving.  Needs CAP_SYS_ADMIN
  *   in the initial user namespace, for the task sending it and for the
  *   socket's opener, both (EPERM).  Reply: the ack only.
