@@ -20,6 +20,7 @@ storm_n=${BENCH_STORM:-20000}
 churn_n=${BENCH_CHURN:-2000}
 top_n=${BENCH_TOP:-500000}
 fork_n=${BENCH_FORK:-100}
+sys_n=${BENCH_SYSCALLS:-100000}
 # strace stops the tracee at every system call, ~35x a brk call's cost:
 # it runs 1/div of the iterations.  The figures are per operation, so
 # its ratio stays comparable.
@@ -30,7 +31,7 @@ dump_sizes=${BENCH_DUMP_SIZES-1000 10000}
 # BENCH_CONFIGS and BENCH_WORKLOADS pick a subset, to look at one change
 # quickly; BENCH_DUMP_SIZES="" leaves the dumps out.
 read -ra configs <<<"${BENCH_CONFIGS:-none floor-kret floor-kprobe floor-ftrace idle monitor bt-count bt-print strace}"
-read -ra workloads <<<"${BENCH_WORKLOADS:-storm churn topchunk forkexec}"
+read -ra workloads <<<"${BENCH_WORKLOADS:-storm churn topchunk forkexec syscalls}"
 declare -A broken=()
 
 log() { echo "guest-bench: $*" >&2; }
@@ -144,6 +145,7 @@ run() {
 	churn) n=$churn_n; cmd=("$bin/churn") ;;
 	topchunk) n=$top_n; cmd=("$bin/topchunk") ;;
 	forkexec) n=$fork_n; cmd=("$bin/forkexec") ;;
+	syscalls) n=$sys_n; cmd=("$bin/syscalls") ;;
 	esac
 	[ "$1" != strace ] || [ "$2" = topchunk ] || n=$((n / strace_div))
 	cmd+=("$n")
@@ -203,10 +205,10 @@ run_monitored() {
 	: >/tmp/mon.json	# the next count starts from zero
 }
 
-log "$(uname -r): $rounds rounds; storm $storm_n, churn $churn_n, topchunk $top_n, forkexec $fork_n"
+log "$(uname -r): $rounds rounds; storm $storm_n, churn $churn_n, topchunk $top_n, forkexec $fork_n, syscalls $sys_n"
 echo "N kernel $(uname -r)"
 echo "N nproc $(nproc)"
-echo "N sizes storm=$storm_n churn=$churn_n topchunk=$top_n forkexec=$fork_n strace_div=$strace_div"
+echo "N sizes storm=$storm_n churn=$churn_n topchunk=$top_n forkexec=$fork_n syscalls=$sys_n strace_div=$strace_div"
 
 # Warm-up, not measured: page cache over 9p, the dynamic loader's caches.
 for w in "${workloads[@]}"; do

@@ -31,6 +31,7 @@ WORKLOADS = [
     ("churn", "malloc/free over trim threshold"),
     ("topchunk", "malloc in top chunk (no brk)"),
     ("forkexec", "fork+exec+exit"),
+    ("syscalls", "getppid(2) loop (no brk)"),
 ]
 DUMP_WHATS = [
     ("list-text", "`brkscope list`"),
@@ -278,6 +279,12 @@ def findings(k):
                    "makes and its own start-up's). A lost event costs less than a "
                    "delivered one, so the monitor ratio means little without the losses." % (
                        r["monitor"], ev[0], k.lost("storm"), min(sums), max(sums), ev[1]))
+    si, sm = k.ratio("idle", "syscalls"), k.ratio("monitor", "syscalls")
+    if si and sm:
+        out.append("* Other system calls: a getppid(2) loop runs %.3fx with brkscope idle "
+                   "and %.3fx while `monitor` subscribes, when every system call of every "
+                   "task takes the kernel's slow path in and out for the sys_exit "
+                   "tracepoint that sees brk(2) return." % (si, sm))
     t = k.ratio("bt-print", "topchunk")
     if t is not None and abs(t - 1) > 0.01:
         out.append("* topchunk under bt-print is %.3f: bpftrace was still printing "
@@ -368,7 +375,7 @@ def markdown(kernels, args):
           "* bpftrace: `kprobe:do_brk_flags { @[pid] = count(); }`, and "
           "`kretprobe:__x64_sys_brk { printf(\"%d %s 0x%lx\\n\", pid, comm, retval); }` "
           "to a file.",
-          "* strace runs 1/%s of the iterations of storm, churn and forkexec (it "
+          "* strace runs 1/%s of the iterations of every workload but topchunk (it "
           "costs some 35x); the figures are per operation." % kernels[0].sizes.get("strace_div", "?"),
           "",
           "Workloads (bench/*.c), sizes %s: " % ", ".join(

@@ -55,6 +55,7 @@ cp "$bin/nop" "$tmp/nop" || exit 1
 check "storm" "$bin/storm" 10
 check "churn" "$bin/churn" 5
 check "topchunk" "$bin/topchunk" 1000
+check "syscalls" "$bin/syscalls" 1000
 check "forkexec" "$bin/forkexec" 2 "$tmp/nop"
 check "timeit procscan PID" "$bin/timeit" 1 "$bin/procscan" $$
 # The client's event path, fed without a module: its fast path must give
