@@ -283,11 +283,11 @@ static __always_inline bool settle(struct brkscope_record *rec, unsigned long br
  * break where it asked may still be on its way: it goes uncounted (calls
  * that overlap are the limit Documentation/design.rst describes); one that
  * did is counted here, ahead of its return, and its event sent from here
- * (its return will not find it open).  A record left by an earlier mm at the same address starts over
- * and is counted as stale.  When the pool is empty the call goes
- * uncounted, and is counted in records_dropped.  The call's thread's
- * cgroup becomes the record's.  Probe context: never sleeps, never
- * allocates.
+ * (its return will not find it open).  A record left by an earlier mm at
+ * the same address starts over and is counted as stale.  When the pool is
+ * empty the call goes uncounted, and is counted in records_dropped.  The
+ * call's thread's cgroup becomes the record's.  Probe context: never
+ * sleeps, never allocates.
  */
 void brkscope_record_call(struct mm_struct *mm, unsigned long req)
 {
