@@ -81,6 +81,19 @@ void brkscope_call_event(unsigned long old, unsigned long req, unsigned long ret
 }
 
 /*
+ * A brk(2) call of current's returns @ret.  Apart from sys_exit_probe():
+ * the call's copy on the stack makes the compiler guard the frame
+ * (stack protector), which every other system call would pay for.
+ */
+static noinline void brk_returns(unsigned long ret)
+{
+	struct brkscope_call call;
+
+	if (brkscope_record_return(current->mm, ret, &call) && brkscope_events_wanted())
+		brkscope_call_event(call.old, call.req, ret);
+}
+
+/*
  * Every system call of every task comes here while the probe is
  * registered: all but brk(2) return at once.  A call killed waiting for
  * mmap_lock returns -EINTR having changed nothing: its next call settles
@@ -88,12 +101,8 @@ void brkscope_call_event(unsigned long old, unsigned long req, unsigned long ret
  */
 static void sys_exit_probe(void *data, struct pt_regs *regs, long ret)
 {
-	struct brkscope_call call;
-
-	if (!brkscope_in_brk_syscall() || IS_ERR_VALUE(ret))
-		return;
-	if (brkscope_record_return(current->mm, ret, &call) && brkscope_events_wanted())
-		brkscope_call_event(call.old, call.req, ret);
+	if (brkscope_in_brk_syscall() && !IS_ERR_VALUE(ret))
+		brk_returns(ret);
 }
 
 static void find_sys_exit(struct tracepoint *tp, void *priv)
