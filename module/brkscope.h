@@ -106,19 +106,8 @@ struct task_struct *brkscope_task_of_record(pid_t tgid);
 /* records.c */
 int brkscope_records_init(unsigned int limit);
 void brkscope_records_exit(void);
-/**
- * struct brkscope_call - a brk(2) call, settled as it returns
- * @old: the break it started from
- * @req: the break it asked for
- */
-struct brkscope_call {
-	unsigned long old;
-	unsigned long req;
-};
-
 void brkscope_record_call(struct mm_struct *mm, unsigned long req);
-bool brkscope_record_return(struct mm_struct *mm, unsigned long ret,
-			    struct brkscope_call *call);
+void brkscope_record_return(struct mm_struct *mm, unsigned long ret);
 void brkscope_record_forget(struct mm_struct *mm);
 bool brkscope_record_lookup(struct mm_struct *mm, unsigned long brk,
 			    struct brkscope_counters *out);
@@ -152,11 +141,10 @@ void brkscope_probes_exit(void);
 u64 brkscope_probe_hits(enum brkscope_probe p);
 u64 brkscope_probe_missed(enum brkscope_probe p);
 
-/* retprobe.c */
-int brkscope_retprobe_init(void);
-void brkscope_retprobe_exit(void);
-int brkscope_retprobe_arm(void);
-void brkscope_call_event(unsigned long old, unsigned long req, unsigned long ret);
+/* returns.c */
+int brkscope_returns_init(void);
+void brkscope_returns_exit(void);
+int brkscope_returns_arm(void);
 
 /**
  * struct brkscope_event - one heap event on its way to subscribers
@@ -190,6 +178,7 @@ void brkscope_events_exit(void);
 bool brkscope_events_wanted(void);
 void brkscope_event_emit(u8 type, u8 source, unsigned long old_brk,
 			 unsigned long new_brk, unsigned long len);
+void brkscope_call_event(unsigned long old, unsigned long req, unsigned long ret);
 u64 brkscope_events_sent(void);
 u64 brkscope_events_dropped(void);
 u64 brkscope_events_ring_bytes(void);

@@ -148,19 +148,21 @@ static inline u64 brkscope_task_cgroup_id(struct task_struct *task)
 }
 
 /**
- * brkscope_in_brk_syscall() - is current inside brk(2)?
+ * brkscope_is_brk_syscall() - is current's system call brk(2)?
+ * @regs: current's user registers, as the kernel saved them on entry
  *
  * do_brk_flags() has two callers: the brk syscall and vm_brk_flags(), which
  * the ELF loader (and uselib) uses to map bss during exec.  Only the first is
  * heap growth.  The syscall number saved on entry tells them apart without
- * any per-task state; 32-bit tasks use the ia32 number and x32 tasks set
- * __X32_SYSCALL_BIT.
+ * any per-task state; 32-bit tasks use the ia32 number (in_ia32_syscall():
+ * TS_COMPAT, set on entry and still set at the sys_exit tracepoint, 6.1 to
+ * 6.12) and x32 tasks set __X32_SYSCALL_BIT.
  *
  * Return: true when the current system call is brk.
  */
-static inline bool brkscope_in_brk_syscall(void)
+static inline bool brkscope_is_brk_syscall(struct pt_regs *regs)
 {
-	long nr = syscall_get_nr(current, task_pt_regs(current));
+	long nr = syscall_get_nr(current, regs);
 
 #ifdef CONFIG_IA32_EMULATION
 	if (in_ia32_syscall())
@@ -169,8 +171,14 @@ static inline bool brkscope_in_brk_syscall(void)
 	return (nr & ~__X32_SYSCALL_BIT) == __NR_brk;
 }
 
+/* The same, from inside the kernel's handling of the call. */
+static inline bool brkscope_in_brk_syscall(void)
+{
+	return brkscope_is_brk_syscall(task_pt_regs(current));
+}
+
 /*
- * The probe on brk(2)'s return (retprobe.c) is registered only while
+ * The probe on brk(2)'s return (returns.c) is registered only while
  * somebody subscribes.  6.6 gave genetlink families bind and unbind callbacks,
  * called as a socket joins or leaves one of their multicast groups (struct
  * genl_family): there, a join arms it.  Before, a subscriber asks for it
@@ -184,7 +192,7 @@ static inline bool brkscope_in_brk_syscall(void)
 
 /*
  * brk(2)'s return, while somebody subscribes, is seen at the sys_exit
- * tracepoint (retprobe.c): kernel/entry/common.c fires it from
+ * tracepoint (returns.c): kernel/entry/common.c fires it from
  * syscall_exit_work() with the user regs and the return value, 6.1 to
  * 6.12, for tasks flagged SYSCALL_WORK_SYSCALL_TRACEPOINT, which
  * registering a probe sets on every task (syscall_regfunc()).  Its symbol

@@ -26,6 +26,7 @@
 #include <linux/atomic.h>
 #include <linux/delay.h>
 #include <linux/log2.h>
+#include <linux/mm.h>
 #include <linux/overflow.h>
 #include <linux/sched.h>
 #include <linux/skbuff.h>
@@ -37,6 +38,7 @@
 
 #include "brkscope.h"
 #include "compat.h"
+#include "uapi/brkscope.h"
 
 #define SEND_PATIENCE 20	/* tries of 1-2 ms for a full subscriber */
 
@@ -106,6 +108,46 @@ void brkscope_event_emit(u8 type, u8 source, unsigned long old_brk,
 		queue_delayed_work(system_wq, &send_work, 1);
 	else if (queued == ring_size / 4)
 		mod_delayed_work(system_wq, &send_work, 0);
+}
+
+/*
+ * The page-aligned bytes a failed growth from @brk to @req asked for.  A
+ * request past the top of the user address space (brk(~0UL)) asks for all
+ * up to that top: PAGE_ALIGN() of it would wrap around to a small number.
+ */
+static unsigned long asked_bytes(unsigned long brk, unsigned long req)
+{
+	unsigned long top = TASK_SIZE;
+
+	if (brk >= top)
+		return 0;
+	return PAGE_ALIGN(min(req, top)) - PAGE_ALIGN(brk);
+}
+
+/**
+ * brkscope_call_event() - send what a brk(2) call did, if anything
+ * @old: the break it started from
+ * @req: the break it asked for
+ * @ret: the break it left: what it returned, or what it moved the break to
+ *
+ * Probe context.  The caller has asked brkscope_events_wanted().
+ */
+void brkscope_call_event(unsigned long old, unsigned long req, unsigned long ret)
+{
+	unsigned long from = PAGE_ALIGN(old), to = PAGE_ALIGN(ret);
+
+	if (ret != req) {		/* failure returns the original brk */
+		if (req > ret)
+			brkscope_event_emit(BRKSCOPE_EVENT_TYPE_GROW_FAILED,
+					    BRKSCOPE_EVENT_SOURCE_BRK, ret, req,
+					    asked_bytes(ret, req));
+	} else if (to < from) {
+		brkscope_event_emit(BRKSCOPE_EVENT_TYPE_SHRINK, BRKSCOPE_EVENT_SOURCE_BRK,
+				    old, ret, from - to);
+	} else if (to > from) {
+		brkscope_event_emit(BRKSCOPE_EVENT_TYPE_GROW, BRKSCOPE_EVENT_SOURCE_BRK,
+				    old, ret, to - from);
+	}
 }
 
 /*

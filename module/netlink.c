@@ -297,7 +297,7 @@ static int arm_doit(struct sk_buff *skb, struct genl_info *info)
 		GENL_SET_ERR_MSG(info, "arming brk(2) events needs CAP_SYS_ADMIN, as the events group");
 		return -EPERM;
 	}
-	ret = brkscope_retprobe_arm();
+	ret = brkscope_returns_arm();
 	if (ret)
 		GENL_SET_ERR_MSG(info, "brk(2)'s return cannot be probed (see the kernel log)");
 	return ret;
@@ -468,7 +468,7 @@ static const struct genl_ops brkscope_ops[] = {
 static int events_bind(int mcgrp)
 {
 	if (ns_capable_noaudit(&init_user_ns, CAP_SYS_ADMIN))
-		brkscope_retprobe_arm();
+		brkscope_returns_arm();
 	return 0;
 }
 #endif

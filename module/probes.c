@@ -6,7 +6,7 @@
  *	its way in, with the break it asks for, counted: the record settles
  *	the process's previous call from the break that call left, and opens
  *	this one (records.c).  Their return, seen only while somebody
- *	subscribes, is retprobe.c's.
+ *	subscribes, is returns.c's.
  * do_brk_flags (ftrace callback): the page-aligned growth (addr, len) of a
  *	brk(2) call or of the ELF loader mapping a bss during exec.  Only the
  *	loader's matter here: they are counted, and sent to subscribers as
@@ -154,7 +154,7 @@ int brkscope_probes_init(void)
 	ret = hook(&count_ops, call_symbols, ARRAY_SIZE(call_symbols));
 	if (ret)
 		goto out_grow;
-	ret = brkscope_retprobe_init();
+	ret = brkscope_returns_init();
 	if (!ret)
 		return 0;
 	unhook(&count_ops);
@@ -172,7 +172,7 @@ out_kprobe:
  */
 void brkscope_probes_exit(void)
 {
-	brkscope_retprobe_exit();
+	brkscope_returns_exit();
 	unhook(&count_ops);
 	unhook(&grow_ops);
 	unregister_kprobe(&mm_exit_probe);

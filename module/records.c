@@ -16,7 +16,7 @@
  * open, and its outcome is read from the live mm->brk when it is settled:
  * at the process's next brk(2) call (a reader's copy settles a call that
  * moved the break as asked).  While somebody subscribes, the call's return
- * settles it (retprobe.c).
+ * settles it (returns.c).
  */
 
 #include <linux/hash.h>
@@ -229,47 +229,60 @@ static void set_owner(struct brkscope_record *rec, struct mm_struct *mm)
 }
 
 /*
- * Settle the open call from @brk, the mm's break now, or what the call
- * returned.  A call that left the break where it asked is done and counted:
- * a growth or a shrink by the pages between the breaks, and a new peak.
- * Any other break means the call failed, or has not reached its change
- * yet: only @done (the call returned, or its thread has since made another)
- * tells them apart.  A failure counts only if it asked for more.
+ * Count @rec's open call into @c (the record's counters, or a reader's copy
+ * of them) from @brk, the mm's break now, or what the call returned.  A call
+ * that left the break where it asked is done and counted: a growth or a
+ * shrink by the pages between the breaks, and a new peak.  Any other break
+ * means the call failed, or has not reached its change yet: only @done (the
+ * call returned, or its thread has since made another) tells them apart.  A
+ * failure counts only if it asked for more.  The call stays open: closing
+ * it is the caller's.
  *
- * Return: true if the call was settled as done as asked.
+ * Return: true if the call is done as asked.
  */
-static __always_inline bool settle(struct brkscope_record *rec, unsigned long brk,
-				   bool done)
+static __always_inline bool settle(const struct brkscope_record *rec,
+				   struct brkscope_counters *c, unsigned long brk, bool done)
 {
-	struct brkscope_counters *c = &rec->c;
 	unsigned long from, to;
 
-	if (!rec->call_tid)
-		return false;
-	if (brk == rec->call_req) {
-		from = PAGE_ALIGN(rec->call_old);
-		to = PAGE_ALIGN(brk);
-		if (to > from) {
-			c->grows++;
-			c->grown_bytes += to - from;
-			c->last_change_ns = rec->call_ns;
-		} else if (to < from) {
-			c->shrinks++;
-			c->shrunk_bytes += from - to;
+	if (brk != rec->call_req) {
+		if (done && rec->call_req > brk) {
+			c->failed_grows++;
 			c->last_change_ns = rec->call_ns;
 		}
-		if (brk > c->peak_brk)
-			c->peak_brk = brk;
-		rec->call_tid = 0;
-		return true;
-	} else if (!done) {
 		return false;
-	} else if (rec->call_req > brk) {
-		c->failed_grows++;
+	}
+	from = PAGE_ALIGN(rec->call_old);
+	to = PAGE_ALIGN(brk);
+	if (to > from) {
+		c->grows++;
+		c->grown_bytes += to - from;
+		c->last_change_ns = rec->call_ns;
+	} else if (to < from) {
+		c->shrinks++;
+		c->shrunk_bytes += from - to;
 		c->last_change_ns = rec->call_ns;
 	}
+	if (brk > c->peak_brk)
+		c->peak_brk = brk;
+	return true;
+}
+
+/*
+ * Settle and close @rec's open call, and send subscribers its event: what
+ * it counted, no more, no less.  The two places a call's event comes from
+ * meet here: its return (@done), and a brk(2) call of another thread that
+ * finds it done as asked ahead of its return (which will not find it open).
+ * One that is not may still be on its way: it goes uncounted, and unsent.
+ * Under the bucket lock: the event ring's lock nests inside it, and is
+ * never held while a bucket's is taken.  Out of line: rare on the way in.
+ */
+static noinline void settle_and_send(struct brkscope_record *rec, unsigned long brk,
+				     bool done)
+{
+	if ((settle(rec, &rec->c, brk, done) || done) && brkscope_events_wanted())
+		brkscope_call_event(rec->call_old, rec->call_req, brk);
 	rec->call_tid = 0;
-	return false;
 }
 
 /**
@@ -279,23 +292,18 @@ static __always_inline bool settle(struct brkscope_record *rec, unsigned long br
  *
  * Settles the process's previous call from the break it left, then opens
  * this one, creating the record if need be (brk(0) opens nothing and creates
- * no record).  A previous call of another thread that did not leave the
- * break where it asked may still be on its way: it goes uncounted (calls
- * that overlap are the limit Documentation/design.rst describes); one that
- * did is counted here, ahead of its return, and its event sent from here
- * (its return will not find it open).  A record left by an earlier mm at
- * the same address starts over and is counted as stale.  When the pool is
- * empty the call goes uncounted, and is counted in records_dropped.  The
- * call's thread's cgroup becomes the record's.  Probe context: never
- * sleeps, never allocates.
+ * no record).  A previous call of another thread goes to settle_and_send().
+ * A record left by an earlier mm at the same address starts over and is
+ * counted as stale.  When the pool is empty the call goes uncounted, and is
+ * counted in records_dropped.  The call's thread's cgroup becomes the
+ * record's.  Probe context: never sleeps, never allocates.
  */
 void brkscope_record_call(struct mm_struct *mm, unsigned long req)
 {
 	struct brkscope_bucket *b = bucket_of(mm);
 	u64 life = brkscope_mm_life(mm);
-	unsigned long brk, other_old = 0, other_req = 0;
 	struct brkscope_record *rec;
-	bool other = false;
+	unsigned long brk;
 
 	raw_spin_lock(&b->lock);
 	/*
@@ -312,13 +320,11 @@ void brkscope_record_call(struct mm_struct *mm, unsigned long req)
 		set_owner(rec, mm);
 	}
 	if (rec && rec->call_tid) {
-		if (rec->call_tid == current->pid) {
-			settle(rec, brk, true);
+		if (likely(rec->call_tid == current->pid)) {
+			settle(rec, &rec->c, brk, true);
+			rec->call_tid = 0;
 		} else {
-			other_old = rec->call_old;
-			other_req = rec->call_req;
-			other = settle(rec, brk, false);
-			rec->call_tid = 0;	/* in flight: uncounted */
+			settle_and_send(rec, brk, false);
 		}
 	}
 	if (!req)
@@ -347,39 +353,28 @@ void brkscope_record_call(struct mm_struct *mm, unsigned long req)
 	rec->call_ns = call_time();
 out:
 	raw_spin_unlock(&b->lock);
-	if (unlikely(other) && brkscope_events_wanted())
-		brkscope_call_event(other_old, other_req, other_req);
 }
 
 /**
  * brkscope_record_return() - current's brk(2) call returns
- * @mm:   current->mm
- * @ret:  what it returns: the break it asked for, or, failed, the old one
- * @call: set to the call, if it is settled here
+ * @mm:  current->mm
+ * @ret: what it returns: the break it asked for, or, failed, the old one
  *
- * Settles the call now if it is still the record's open one: it is not if
- * the process has no record (brk(0), or the pool was empty), or if another
- * thread's call came in since (which settled it, or left it uncounted).
- *
- * Return: true if @call is set.
+ * Settles the call, and sends its event, if it is still the record's open
+ * one: it is not if the process has no record (brk(0), or the pool was
+ * empty), or if another thread's call came in since (which settled it, or
+ * left it uncounted).
  */
-bool brkscope_record_return(struct mm_struct *mm, unsigned long ret,
-			    struct brkscope_call *call)
+void brkscope_record_return(struct mm_struct *mm, unsigned long ret)
 {
 	struct brkscope_bucket *b = bucket_of(mm);
 	struct brkscope_record *rec;
-	bool ours = false;
 
 	raw_spin_lock(&b->lock);
 	rec = find_live(b, mm, brkscope_mm_life(mm));
-	if (rec && rec->call_tid == current->pid) {
-		call->old = rec->call_old;
-		call->req = rec->call_req;
-		settle(rec, ret, true);
-		ours = true;
-	}
+	if (rec && rec->call_tid == current->pid)
+		settle_and_send(rec, ret, true);
 	raw_spin_unlock(&b->lock);
-	return ours;
 }
 
 /**
@@ -431,10 +426,9 @@ bool brkscope_record_lookup(struct mm_struct *mm, unsigned long brk,
 	rec = find_live(b, mm, brkscope_mm_life(mm));
 	if (rec) {
 		/* A copy: the call's return settles it, and sends its event. */
-		struct brkscope_record now = *rec;
-
-		settle(&now, brk, false);
-		*out = now.c;
+		*out = rec->c;
+		if (rec->call_tid)
+			settle(rec, out, brk, false);
 	} else {
 		memset(out, 0, sizeof(*out));
 	}

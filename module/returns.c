@@ -38,60 +38,6 @@
 
 #include "brkscope.h"
 #include "compat.h"
-#include "uapi/brkscope.h"
-
-/*
- * The page-aligned bytes a failed growth from @brk to @req asked for.  A
- * request past the top of the user address space (brk(~0UL)) asks for all
- * up to that top: PAGE_ALIGN() of it would wrap around to a small number.
- */
-static unsigned long asked_bytes(unsigned long brk, unsigned long req)
-{
-	unsigned long top = TASK_SIZE;
-
-	if (brk >= top)
-		return 0;
-	return PAGE_ALIGN(min(req, top)) - PAGE_ALIGN(brk);
-}
-
-/**
- * brkscope_call_event() - send what a brk(2) call did, if anything
- * @old: the break it started from
- * @req: the break it asked for
- * @ret: the break it left: what it returned, or what it moved the break to
- *
- * Probe context.  The caller has asked brkscope_events_wanted().
- */
-void brkscope_call_event(unsigned long old, unsigned long req, unsigned long ret)
-{
-	unsigned long from = PAGE_ALIGN(old), to = PAGE_ALIGN(ret);
-
-	if (ret != req) {		/* failure returns the original brk */
-		if (req > ret)
-			brkscope_event_emit(BRKSCOPE_EVENT_TYPE_GROW_FAILED,
-					    BRKSCOPE_EVENT_SOURCE_BRK, ret, req,
-					    asked_bytes(ret, req));
-	} else if (to < from) {
-		brkscope_event_emit(BRKSCOPE_EVENT_TYPE_SHRINK, BRKSCOPE_EVENT_SOURCE_BRK,
-				    old, ret, from - to);
-	} else if (to > from) {
-		brkscope_event_emit(BRKSCOPE_EVENT_TYPE_GROW, BRKSCOPE_EVENT_SOURCE_BRK,
-				    old, ret, to - from);
-	}
-}
-
-/*
- * A brk(2) call of current's returns @ret.  Apart from sys_exit_probe():
- * the call's copy on the stack makes the compiler guard the frame
- * (stack protector), which every other system call would pay for.
- */
-static noinline void brk_returns(unsigned long ret)
-{
-	struct brkscope_call call;
-
-	if (brkscope_record_return(current->mm, ret, &call) && brkscope_events_wanted())
-		brkscope_call_event(call.old, call.req, ret);
-}
 
 /*
  * Every system call of every task comes here while the probe is
@@ -101,8 +47,8 @@ static noinline void brk_returns(unsigned long ret)
  */
 static void sys_exit_probe(void *data, struct pt_regs *regs, long ret)
 {
-	if (brkscope_in_brk_syscall() && !IS_ERR_VALUE(ret))
-		brk_returns(ret);
+	if (brkscope_is_brk_syscall(regs) && !IS_ERR_VALUE(ret))
+		brkscope_record_return(current->mm, ret);
 }
 
 static void find_sys_exit(struct tracepoint *tp, void *priv)
@@ -113,7 +59,7 @@ static void find_sys_exit(struct tracepoint *tp, void *priv)
 
 /*
  * @sys_exit: the tracepoint, found at init; @armed: whether our probe is on
- * it; @possible: whether it may be (between brkscope_retprobe_init() and
+ * it; @possible: whether it may be (between brkscope_returns_init() and
  * _exit(): the family, and so joins and BRKSCOPE_CMD_ARM, outlive them on
  * both sides); @last_arm: jiffies of the last request.  All under
  * @arm_lock.
@@ -133,7 +79,7 @@ static int arm(void)
 
 	lockdep_assert_held(&arm_lock);
 	/*
-	 * Not yet possible: brkscope_retprobe_init() arms it for whoever has
+	 * Not yet possible: brkscope_returns_init() arms it for whoever has
 	 * joined by then.  No longer: the module is going, nothing is sent.
 	 */
 	if (!possible || armed)
@@ -182,14 +128,14 @@ static void disarm_unheard(struct work_struct *work)
 }
 
 /**
- * brkscope_retprobe_arm() - somebody subscribes, or is about to
+ * brkscope_returns_arm() - somebody subscribes, or is about to
  *
  * Registers the probe on brk(2)'s return if it is not there, so that every
  * brk(2) call that returns from now on is sent.  Process context.
  *
  * Return: 0, or why there is no probe.
  */
-int brkscope_retprobe_arm(void)
+int brkscope_returns_arm(void)
 {
 	int ret;
 
@@ -201,13 +147,13 @@ int brkscope_retprobe_arm(void)
 }
 
 /**
- * brkscope_retprobe_init() - make the probe on brk(2)'s return possible
+ * brkscope_returns_init() - make the probe on brk(2)'s return possible
  *
  * Armed at once if somebody subscribed already.
  *
  * Return: 0, or -ENOENT if the kernel has no sys_exit tracepoint.
  */
-int brkscope_retprobe_init(void)
+int brkscope_returns_init(void)
 {
 	for_each_kernel_tracepoint(find_sys_exit, &sys_exit);
 	if (!sys_exit) {
@@ -225,7 +171,7 @@ int brkscope_retprobe_init(void)
 }
 
 /* Nothing of ours runs after: see disarm(). */
-void brkscope_retprobe_exit(void)
+void brkscope_returns_exit(void)
 {
 	mutex_lock(&arm_lock);
 	possible = false;
