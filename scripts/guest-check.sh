@@ -25,7 +25,7 @@ if [ "${1:-}" = debug ]; then
 	debug=debug
 	shift
 fi
-[ $# -gt 0 ] || set -- brkscope_test get_test dump_test events_test hostile_test permission_test opener_test client_test cgroup_test top_test uffd_test export_test stress_test
+[ $# -gt 0 ] || set -- brkscope_test get_test dump_test events_test hostile_test permission_test opener_test client_test cgroup_test top_test uffd_test export_test ia32_test stress_test
 kml=/sys/kernel/debug/kmemleak
 st=/tmp/selftest
 
