@@ -19,7 +19,11 @@ ko=$1 floor=$2 client=$3 bin=$4 rounds=${5:-5}
 storm_n=${BENCH_STORM:-20000}
 churn_n=${BENCH_CHURN:-2000}
 top_n=${BENCH_TOP:-500000}
-fork_n=${BENCH_FORK:-100}
+# forkexec: 400, not 100: at 100 (0.15 s a run) a ratio moved by a point
+# between rounds, more than idle's whole cost there (6.12: empty probes
+# 1.010, idle 1.009, bpftrace 1.003 in one make bench; at 400 in the same
+# kind of boot 1.004, 1.001, 1.003).
+fork_n=${BENCH_FORK:-400}
 sys_n=${BENCH_SYSCALLS:-100000}
 # strace stops the tracee at every system call, ~35x a brk call's cost:
 # it runs 1/div of the iterations.  The figures are per operation, so
