@@ -178,7 +178,8 @@ void brkscope_events_exit(void);
 bool brkscope_events_wanted(void);
 void brkscope_event_emit(u8 type, u8 source, unsigned long old_brk,
 			 unsigned long new_brk, unsigned long len);
-void brkscope_call_event(unsigned long old, unsigned long req, unsigned long ret);
+void brkscope_call_event(u8 type, unsigned long old, unsigned long req,
+			 unsigned long brk);
 u64 brkscope_events_sent(void);
 u64 brkscope_events_dropped(void);
 u64 brkscope_events_ring_bytes(void);

@@ -125,29 +125,24 @@ static unsigned long asked_bytes(unsigned long brk, unsigned long req)
 }
 
 /**
- * brkscope_call_event() - send what a brk(2) call did, if anything
- * @old: the break it started from
- * @req: the break it asked for
- * @ret: the break it left: what it returned, or what it moved the break to
+ * brkscope_call_event() - send what settling counted of a brk(2) call
+ * @type: what was counted (enum brkscope_event_type): records.c decides
+ * @old:  the break the call started from
+ * @req:  the break it asked for
+ * @brk:  the break it left
  *
  * Probe context.  The caller has asked brkscope_events_wanted().
  */
-void brkscope_call_event(unsigned long old, unsigned long req, unsigned long ret)
+void brkscope_call_event(u8 type, unsigned long old, unsigned long req, unsigned long brk)
 {
-	unsigned long from = PAGE_ALIGN(old), to = PAGE_ALIGN(ret);
+	unsigned long from = PAGE_ALIGN(old), to = PAGE_ALIGN(brk);
 
-	if (ret != req) {		/* failure returns the original brk */
-		if (req > ret)
-			brkscope_event_emit(BRKSCOPE_EVENT_TYPE_GROW_FAILED,
-					    BRKSCOPE_EVENT_SOURCE_BRK, ret, req,
-					    asked_bytes(ret, req));
-	} else if (to < from) {
-		brkscope_event_emit(BRKSCOPE_EVENT_TYPE_SHRINK, BRKSCOPE_EVENT_SOURCE_BRK,
-				    old, ret, from - to);
-	} else if (to > from) {
-		brkscope_event_emit(BRKSCOPE_EVENT_TYPE_GROW, BRKSCOPE_EVENT_SOURCE_BRK,
-				    old, ret, to - from);
-	}
+	if (type == BRKSCOPE_EVENT_TYPE_GROW_FAILED)
+		brkscope_event_emit(type, BRKSCOPE_EVENT_SOURCE_BRK, brk, req,
+				    asked_bytes(brk, req));
+	else
+		brkscope_event_emit(type, BRKSCOPE_EVENT_SOURCE_BRK, old, brk,
+				    to > from ? to - from : from - to);
 }
 
 /*

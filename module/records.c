@@ -33,6 +33,7 @@
 
 #include "brkscope.h"
 #include "compat.h"
+#include "uapi/brkscope.h"
 
 /*
  * 120 bytes on x86-64, and a bucket (16) per four to eight records: at most
@@ -238,19 +239,21 @@ static void set_owner(struct brkscope_record *rec, struct mm_struct *mm)
  * failure counts only if it asked for more.  The call stays open: closing
  * it is the caller's.
  *
- * Return: true if the call is done as asked.
+ * Return: what was counted, as the event that says it (enum
+ * brkscope_event_type), or 0: nothing.
  */
-static __always_inline bool settle(const struct brkscope_record *rec,
-				   struct brkscope_counters *c, unsigned long brk, bool done)
+static __always_inline u8 settle(const struct brkscope_record *rec,
+				 struct brkscope_counters *c, unsigned long brk, bool done)
 {
 	unsigned long from, to;
+	u8 counted = 0;
 
-	if (brk != rec->call_req) {
-		if (done && rec->call_req > brk) {
-			c->failed_grows++;
-			c->last_change_ns = rec->call_ns;
-		}
-		return false;
+	if (unlikely(brk != rec->call_req)) {
+		if (!done || rec->call_req < brk)
+			return 0;
+		c->failed_grows++;
+		c->last_change_ns = rec->call_ns;
+		return BRKSCOPE_EVENT_TYPE_GROW_FAILED;
 	}
 	from = PAGE_ALIGN(rec->call_old);
 	to = PAGE_ALIGN(brk);
@@ -258,14 +261,16 @@ static __always_inline bool settle(const struct brkscope_record *rec,
 		c->grows++;
 		c->grown_bytes += to - from;
 		c->last_change_ns = rec->call_ns;
+		counted = BRKSCOPE_EVENT_TYPE_GROW;
 	} else if (to < from) {
 		c->shrinks++;
 		c->shrunk_bytes += from - to;
 		c->last_change_ns = rec->call_ns;
+		counted = BRKSCOPE_EVENT_TYPE_SHRINK;
 	}
 	if (brk > c->peak_brk)
 		c->peak_brk = brk;
-	return true;
+	return counted;
 }
 
 /*
@@ -280,8 +285,10 @@ static __always_inline bool settle(const struct brkscope_record *rec,
 static noinline void settle_and_send(struct brkscope_record *rec, unsigned long brk,
 				     bool done)
 {
-	if ((settle(rec, &rec->c, brk, done) || done) && brkscope_events_wanted())
-		brkscope_call_event(rec->call_old, rec->call_req, brk);
+	u8 counted = settle(rec, &rec->c, brk, done);
+
+	if (counted && brkscope_events_wanted())
+		brkscope_call_event(counted, rec->call_old, rec->call_req, brk);
 	rec->call_tid = 0;
 }
 
